@@ -1,0 +1,35 @@
+package org.facemask.config;
+
+/** Range checks for typed settings, each failing with the full key name. */
+final class Checks {
+    private Checks() {
+    }
+
+    static int intIn(String key, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new ConfigError(key + " must be between " + min + " and " + max + ", got " + value);
+        }
+        return value;
+    }
+
+    static long positive(String key, long value) {
+        if (value <= 0) {
+            throw new ConfigError(key + " must be positive, got " + value);
+        }
+        return value;
+    }
+
+    static double fraction(String key, double value) {
+        if (!(value >= 0.0 && value <= 1.0)) {
+            throw new ConfigError(key + " must be between 0 and 1, got " + value);
+        }
+        return value;
+    }
+
+    static String nonBlank(String key, String value) {
+        if (value == null || value.isBlank()) {
+            throw new ConfigError(key + " must be set (it is empty)");
+        }
+        return value.trim();
+    }
+}

@@ -1,0 +1,150 @@
+package org.facemask.image;
+
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+
+import static org.bytedeco.opencv.global.opencv_core.CV_8U;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_UNCHANGED;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2RGB;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGRA2RGBA;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_GRAY2RGB;
+import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
+
+/**
+ * Bytes of an image file to upright 8-bit RGB, whatever the container:
+ * <ul>
+ *   <li>JPEG (incl. CMYK/YCCK and EXIF orientation), BMP, WEBP: OpenCV's decoder, the fastest here and the only one
+ *       on our class path that reads WEBP;</li>
+ *   <li>PNG: OpenCV with its alpha and 16-bit depth kept, so that alpha is flattened onto white (what a viewer shows)
+ *       instead of being dropped, and 16-bit samples are scaled, not truncated; palette and grey become RGB;</li>
+ *   <li>GIF: the JDK's ImageIO (OpenCV 4.5 has no GIF reader); the first frame, transparency onto white.</li>
+ * </ul>
+ * The header is checked against {@code maxPixels} before anything is decoded.
+ */
+public final class ImageDecoder {
+    static {
+        // Spark runs one task per core already; OpenCV's own thread pool would only oversubscribe the cores.
+        opencv_core.setNumThreads(1);
+    }
+
+    private final long maxPixels;
+
+    public ImageDecoder(long maxPixels) {
+        this.maxPixels = maxPixels;
+    }
+
+    /** The decoded image and the header it was decoded from (format, size before orientation). */
+    public record Decoded(ImageHeader header, RgbImage image) {
+    }
+
+    /** @throws ImageRejectedException with the reason the file cannot be used */
+    public Decoded decode(byte[] bytes) {
+        if (bytes.length == 0) {
+            throw new ImageRejectedException(RejectReason.EMPTY_FILE, "file is empty (0 bytes)");
+        }
+        ImageHeader header = ImageHeader.read(bytes);
+        if (header.pixels() > maxPixels) {
+            throw new ImageRejectedException(RejectReason.TOO_MANY_PIXELS, header.width() + "x" + header.height()
+                    + " = " + header.pixels() + " pixels is over image.max-pixels = " + maxPixels);
+        }
+        if (header.format() == ImageFormat.JPEG && !ImageHeader.isCompleteJpeg(bytes)) {
+            throw new ImageRejectedException(RejectReason.CORRUPT, "truncated JPEG: no end-of-image marker");
+        }
+        RgbImage image = header.format() == ImageFormat.GIF ? decodeWithImageIo(bytes) : decodeWithOpenCv(bytes, header);
+        return new Decoded(header, image);
+    }
+
+    private static RgbImage decodeWithOpenCv(byte[] bytes, ImageHeader header) {
+        try (PointerScope scope = new PointerScope()) {
+            Mat encoded = new Mat(1, bytes.length, CV_8UC1, new BytePointer(bytes));
+            // JPEG never has alpha, and IMREAD_COLOR is what applies its EXIF orientation and converts CMYK
+            int flags = header.format() == ImageFormat.JPEG ? IMREAD_COLOR : IMREAD_UNCHANGED;
+            Mat mat = imdecode(encoded, flags);
+            if (mat == null || mat.empty()) {
+                throw new ImageRejectedException(RejectReason.CORRUPT, header.format() + " data could not be decoded");
+            }
+            if (mat.depth() != CV_8U) {
+                Mat eightBit = new Mat();
+                // 16-bit samples: 65535 maps to 255
+                mat.convertTo(eightBit, CV_8U, 1.0 / 257.0, 0.0);
+                mat = eightBit;
+            }
+            return switch (mat.channels()) {
+                case 1 -> toRgb(mat, COLOR_GRAY2RGB, 3);
+                case 3 -> toRgb(mat, COLOR_BGR2RGB, 3);
+                case 4 -> flattenOnWhite(toRgba(mat));
+                default -> throw new ImageRejectedException(RejectReason.CORRUPT,
+                        header.format() + " with " + mat.channels() + " channels is not supported");
+            };
+        }
+    }
+
+    private static RgbImage toRgb(Mat mat, int conversion, int channels) {
+        Mat rgb = new Mat();
+        cvtColor(mat, rgb, conversion);
+        return new RgbImage(rgb.cols(), rgb.rows(), bytesOf(rgb, channels));
+    }
+
+    private static Rgba toRgba(Mat bgra) {
+        Mat rgba = new Mat();
+        cvtColor(bgra, rgba, COLOR_BGRA2RGBA);
+        return new Rgba(rgba.cols(), rgba.rows(), bytesOf(rgba, 4));
+    }
+
+    static byte[] bytesOf(Mat mat, int channels) {
+        Mat continuous = mat.isContinuous() ? mat : mat.clone();
+        byte[] out = new byte[continuous.rows() * continuous.cols() * channels];
+        continuous.data().get(out, 0, out.length);
+        return out;
+    }
+
+    private record Rgba(int width, int height, byte[] rgba) {
+    }
+
+    /** Composites straight (non-premultiplied) RGBA over a white background. */
+    private static RgbImage flattenOnWhite(Rgba in) {
+        int n = in.width() * in.height();
+        byte[] rgb = new byte[n * 3];
+        for (int p = 0; p < n; p++) {
+            int alpha = in.rgba()[p * 4 + 3] & 0xFF;
+            for (int c = 0; c < 3; c++) {
+                int value = in.rgba()[p * 4 + c] & 0xFF;
+                rgb[p * 3 + c] = (byte) ((value * alpha + 255 * (255 - alpha) + 127) / 255);
+            }
+        }
+        return new RgbImage(in.width(), in.height(), rgb);
+    }
+
+    private static RgbImage decodeWithImageIo(byte[] bytes) {
+        BufferedImage img;
+        try {
+            img = ImageIO.read(new ByteArrayInputStream(bytes));
+        } catch (IOException | RuntimeException e) {
+            throw new ImageRejectedException(RejectReason.CORRUPT, "GIF data could not be decoded: " + e.getMessage());
+        }
+        if (img == null) {
+            throw new ImageRejectedException(RejectReason.CORRUPT, "GIF data could not be decoded");
+        }
+        int w = img.getWidth();
+        int h = img.getHeight();
+        int[] argb = img.getRGB(0, 0, w, h, null, 0, w);
+        byte[] rgba = new byte[w * h * 4];
+        for (int p = 0; p < argb.length; p++) {
+            rgba[p * 4] = (byte) (argb[p] >> 16);
+            rgba[p * 4 + 1] = (byte) (argb[p] >> 8);
+            rgba[p * 4 + 2] = (byte) argb[p];
+            rgba[p * 4 + 3] = (byte) (argb[p] >>> 24);
+        }
+        return flattenOnWhite(new Rgba(w, h, rgba));
+    }
+}

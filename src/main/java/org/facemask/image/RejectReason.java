@@ -1,0 +1,25 @@
+package org.facemask.image;
+
+/** Why an input file is not in the prepared dataset (or has no prediction). Stored lower-case in rejects/. */
+public enum RejectReason {
+    /** the file has no bytes */
+    EMPTY_FILE,
+    /** the content is no image format we know, whatever its name */
+    NOT_AN_IMAGE,
+    /** a known format whose data is damaged or cut short */
+    CORRUPT,
+    /** the header declares more pixels than image.max-pixels */
+    TOO_MANY_PIXELS,
+    /** the file could not be read from storage */
+    READ_ERROR,
+    /** the file sits directly in the input folder, not in a class folder, so it has no label */
+    NO_CLASS_FOLDER,
+    /** byte-identical to another file of the same class, which is kept */
+    DUPLICATE,
+    /** byte-identical files under different class folders: the label is unknown, all copies are rejected */
+    CONFLICTING_LABEL;
+
+    public String code() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,19 @@
+package org.facemask.image;
+
+/**
+ * Decoded pixels: 8-bit RGB, row-major, interleaved (height x width x 3). The one pixel layout every stage
+ * downstream of the decoder uses; there is no BGR past {@link ImageDecoder}.
+ */
+public record RgbImage(int width, int height, byte[] rgb) {
+    public RgbImage {
+        if (rgb.length != width * height * 3) {
+            throw new IllegalArgumentException("expected " + width * height * 3 + " bytes for " + width + "x" + height
+                    + " RGB, got " + rgb.length);
+        }
+    }
+
+    /** @return channel c (0 = R, 1 = G, 2 = B) of pixel (x, y), 0..255 */
+    public int channel(int x, int y, int c) {
+        return rgb[(y * width + x) * 3 + c] & 0xFF;
+    }
+}

@@ -1,0 +1,32 @@
+package org.facemask.job;
+
+import org.apache.hadoop.conf.Configuration;
+import org.facemask.config.ImageSettings;
+import org.facemask.config.PipelineConfig;
+import org.facemask.config.PrepareSettings;
+import org.facemask.prepare.PrepareStage;
+import org.facemask.storage.Storage;
+
+/** {@code prepare}: image folders to a de-duplicated, split Parquet dataset. */
+final class PrepareJob implements Job {
+    @Override
+    public String name() {
+        return "prepare";
+    }
+
+    @Override
+    public String description() {
+        return "decode, resize, de-duplicate and split class folders of images into Parquet";
+    }
+
+    @Override
+    public Run plan(PipelineConfig config) {
+        ImageSettings image = config.image();
+        PrepareSettings prepare = config.prepare();
+        Configuration hadoop = Storage.hadoopConf(config.spark().conf());
+        StorageChecks.requireFolder("prepare.input", prepare.input(), hadoop);
+        StorageChecks.requireNewOutput("prepare.output", prepare.output(), prepare.overwrite(), "prepare.overwrite", hadoop);
+        StorageChecks.requireApart("prepare.input", prepare.input(), "prepare.output", prepare.output());
+        return spark -> new PrepareStage(spark).run(prepare, image);
+    }
+}

@@ -1,0 +1,67 @@
+package org.facemask.job;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.facemask.config.ConfigError;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.net.URI;
+
+/** Checks on configured locations, made through Hadoop's FileSystem before Spark starts. */
+final class StorageChecks {
+    private StorageChecks() {
+    }
+
+    static void requireFolder(String key, URI uri, Configuration conf) {
+        FileSystem fs = fileSystem(key, uri, conf);
+        try {
+            FileStatus status = fs.getFileStatus(new Path(uri));
+            if (!status.isDirectory()) {
+                throw new ConfigError(key + " must be a folder, but " + uri + " is a file");
+            }
+            fs.listStatus(new Path(uri)); // proves it is readable
+        } catch (FileNotFoundException e) {
+            throw new ConfigError(key + ": no such folder " + uri);
+        } catch (IOException e) {
+            throw new ConfigError(key + ": cannot read " + uri + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    static void requireNewOutput(String key, URI uri, boolean overwrite, String overwriteKey, Configuration conf) {
+        FileSystem fs = fileSystem(key, uri, conf);
+        try {
+            if (fs.exists(new Path(uri)) && !overwrite) {
+                throw new ConfigError(key + ": " + uri + " already exists; set " + overwriteKey
+                        + "=true to replace it");
+            }
+        } catch (IOException e) {
+            throw new ConfigError(key + ": cannot check " + uri + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Replacing an output that contains the input (or sits inside it) would delete or re-read the data itself. */
+    static void requireApart(String inputKey, URI input, String outputKey, URI output) {
+        String in = withSlash(input);
+        String out = withSlash(output);
+        if (in.startsWith(out) || out.startsWith(in)) {
+            throw new ConfigError(outputKey + " (" + output + ") and " + inputKey + " (" + input
+                    + ") must not contain one another");
+        }
+    }
+
+    private static String withSlash(URI uri) {
+        String s = uri.normalize().toString();
+        return s.endsWith("/") ? s : s + "/";
+    }
+
+    private static FileSystem fileSystem(String key, URI uri, Configuration conf) {
+        try {
+            return FileSystem.get(uri, conf);
+        } catch (IOException | RuntimeException e) {
+            throw new ConfigError(key + ": cannot open the file system of " + uri + " (" + e.getMessage() + ")", e);
+        }
+    }
+}

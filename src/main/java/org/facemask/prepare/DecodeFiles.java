@@ -1,0 +1,84 @@
+package org.facemask.prepare;
+
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.facemask.config.ImageSettings;
+import org.facemask.image.ImageLoader;
+import org.facemask.image.ImageRejectedException;
+import org.facemask.image.RejectReason;
+import org.facemask.storage.SerializableHadoopConf;
+import org.facemask.storage.Storage;
+
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.Locale;
+
+/**
+ * Runs in the tasks: reads each file, hashes it and turns it into network-sized pixels, or into a reject reason.
+ * No file can fail the task: every outcome is a row (schema {@link PreparedColumns#DECODED}).
+ */
+final class DecodeFiles implements FlatMapFunction<Iterator<InputFile>, Row> {
+    private static final long serialVersionUID = 1L;
+    private final SerializableHadoopConf hadoopConf;
+    private final ImageSettings image;
+
+    DecodeFiles(SerializableHadoopConf hadoopConf, ImageSettings image) {
+        this.hadoopConf = hadoopConf;
+        this.image = image;
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<InputFile> files) {
+        ImageLoader loader = new ImageLoader(image);
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return files.hasNext();
+            }
+
+            @Override
+            public Row next() {
+                return decode(files.next(), loader);
+            }
+        };
+    }
+
+    private Row decode(InputFile file, ImageLoader loader) {
+        byte[] bytes;
+        try {
+            bytes = Storage.readAll(new Path(file.path()), hadoopConf.get());
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
+            return rejected(file, null, RejectReason.READ_ERROR, "cannot read: " + e);
+        }
+        String sha256 = sha256(bytes);
+        try {
+            ImageLoader.Loaded loaded = loader.load(bytes);
+            return RowFactory.create(file.path(), file.label(), file.sizeBytes(), file.modificationTime(), sha256,
+                    loaded.format().name().toLowerCase(Locale.ROOT),
+                    loaded.originalWidth(), loaded.originalHeight(), loaded.pixels().rgb(), null, null);
+        } catch (ImageRejectedException e) {
+            return rejected(file, sha256, e.reason(), e.getMessage());
+        } catch (RuntimeException e) {
+            // a decoder library failing on damaged data (OpenCV throws its own exception type)
+            return rejected(file, sha256, RejectReason.CORRUPT, "decoder failed: " + e.getMessage());
+        }
+    }
+
+    private static Row rejected(InputFile file, String sha256, RejectReason reason, String detail) {
+        return RowFactory.create(file.path(), file.label(), file.sizeBytes(), file.modificationTime(), sha256,
+                null, null, null, null, reason.code(), detail);
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}

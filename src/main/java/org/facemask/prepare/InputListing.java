@@ -1,0 +1,86 @@
+package org.facemask.prepare;
+
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Every file under a folder-per-class input, found through Hadoop's FileSystem. Class folders are listed
+ * recursively and concurrently (an object store answers one listing call at a time, slowly). Nothing is filtered:
+ * hidden files and stray files included, so each one is accounted for downstream.
+ *
+ * @param files   all files, sorted by path
+ * @param classes names of the class folders that hold at least one file, sorted: the ordered class list
+ */
+public record InputListing(List<InputFile> files, List<String> classes) {
+
+    public static InputListing list(FileSystem fs, Path root, int threads) {
+        FileStatus[] top;
+        try {
+            top = fs.listStatus(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list input " + root + ": " + e.getMessage(), e);
+        }
+        Arrays.sort(top, Comparator.comparing(s -> s.getPath().getName()));
+        List<InputFile> files = new ArrayList<>();
+        List<FileStatus> classDirs = new ArrayList<>();
+        for (FileStatus status : top) {
+            if (status.isDirectory()) {
+                classDirs.add(status);
+            } else {
+                files.add(toInputFile(status, null));
+            }
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, classDirs.size())));
+        try {
+            List<Future<List<InputFile>>> listings = new ArrayList<>();
+            for (FileStatus dir : classDirs) {
+                listings.add(pool.submit(() -> listRecursively(fs, dir.getPath(), dir.getPath().getName())));
+            }
+            List<String> classes = new ArrayList<>();
+            for (int i = 0; i < classDirs.size(); i++) {
+                List<InputFile> inClass = listings.get(i).get();
+                if (!inClass.isEmpty()) {
+                    classes.add(classDirs.get(i).getPath().getName());
+                }
+                files.addAll(inClass);
+            }
+            files.sort(Comparator.comparing(InputFile::path));
+            return new InputListing(List.copyOf(files), List.copyOf(classes));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while listing " + root, e);
+        } catch (ExecutionException e) {
+            throw new UncheckedIOException("cannot list input " + root + ": " + e.getCause().getMessage(),
+                    e.getCause() instanceof IOException io ? io : new IOException(e.getCause()));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static List<InputFile> listRecursively(FileSystem fs, Path dir, String label) throws IOException {
+        List<InputFile> out = new ArrayList<>();
+        RemoteIterator<LocatedFileStatus> it = fs.listFiles(dir, true);
+        while (it.hasNext()) {
+            out.add(toInputFile(it.next(), label));
+        }
+        return out;
+    }
+
+    private static InputFile toInputFile(FileStatus status, String label) {
+        return new InputFile(status.getPath().toString(), label, status.getLen(), status.getModificationTime());
+    }
+}

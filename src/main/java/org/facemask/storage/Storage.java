@@ -1,0 +1,68 @@
+package org.facemask.storage;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/** Small file operations through Hadoop's FileSystem, so file://, hdfs:// and s3a:// behave alike. */
+public final class Storage {
+    private Storage() {
+    }
+
+    /** A Hadoop configuration carrying the {@code spark.hadoop.*} entries of the Spark settings, as Spark does. */
+    public static Configuration hadoopConf(Map<String, String> sparkConf) {
+        Configuration conf = new Configuration();
+        sparkConf.forEach((k, v) -> {
+            if (k.startsWith("spark.hadoop.")) {
+                conf.set(k.substring("spark.hadoop.".length()), v);
+            }
+        });
+        return conf;
+    }
+
+    public static FileSystem fileSystem(URI uri, Configuration conf) {
+        try {
+            return FileSystem.get(uri, conf);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the file system of " + uri + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static byte[] readAll(Path path, Configuration conf) throws IOException {
+        FileSystem fs = path.getFileSystem(conf);
+        try (InputStream in = fs.open(path)) {
+            return in.readAllBytes();
+        }
+    }
+
+    public static void writeString(URI uri, String text, Configuration conf) {
+        Path path = new Path(uri);
+        try (FSDataOutputStream out = path.getFileSystem(conf).create(path, true)) {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + uri + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static String readString(URI uri, Configuration conf) {
+        try {
+            return new String(readAll(new Path(uri), conf), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + uri + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** @return {@code base} with {@code child} appended as a path segment */
+    public static URI child(URI base, String child) {
+        String s = base.toString();
+        return URI.create(s.endsWith("/") ? s + child : s + "/" + child);
+    }
+}
