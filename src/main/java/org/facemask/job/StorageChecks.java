@@ -20,13 +20,13 @@ final class StorageChecks {
         try {
             FileStatus status = fs.getFileStatus(new Path(uri));
             if (!status.isDirectory()) {
-                throw new ConfigError(key + " must be a folder, but " + uri + " is a file");
+                throw new ConfigError(key + " must be a folder, but " + shown(uri) + " is a file");
             }
             fs.listStatus(new Path(uri)); // proves it is readable
         } catch (FileNotFoundException e) {
-            throw new ConfigError(key + ": no such folder " + uri);
+            throw new ConfigError(key + ": no such folder " + shown(uri));
         } catch (IOException e) {
-            throw new ConfigError(key + ": cannot read " + uri + " (" + e.getMessage() + ")", e);
+            throw new ConfigError(key + ": cannot read " + shown(uri) + " (" + e.getMessage() + ")", e);
         }
     }
 
@@ -34,7 +34,7 @@ final class StorageChecks {
         FileSystem fs = fileSystem(key, uri, conf);
         try {
             if (fs.exists(new Path(uri)) && !overwrite) {
-                throw new ConfigError(key + ": " + uri + " already exists; set " + overwriteKey
+                throw new ConfigError(key + ": " + shown(uri) + " already exists; set " + overwriteKey
                         + "=true to replace it");
             }
         } catch (IOException e) {
@@ -50,6 +50,11 @@ final class StorageChecks {
             throw new ConfigError(outputKey + " (" + output + ") and " + inputKey + " (" + input
                     + ") must not contain one another");
         }
+    }
+
+    /** The location as the operator wrote it: no %20 for spaces. */
+    private static String shown(URI uri) {
+        return new Path(uri).toString();
     }
 
     private static String withSlash(URI uri) {

@@ -22,8 +22,8 @@ import java.util.stream.Collectors;
  * De-duplication and the train/val/test split of decoded images: a pure function of the (path, label, sha256)
  * triples, so its result does not depend on listing order, partitioning or the number of executors.
  *
- * <p>Identical content (same sha256) is kept once: the copy with the smallest path stays, the others are rejected
- * as duplicates of it. Identical content under two labels cannot be labelled at all and every copy is rejected.
+ * <p>Identical content (same sha256) is kept once: the copy with the shortest path stays (so {@code face.jpg} wins
+ * over {@code face copy.jpg}; ties by name), the others are rejected as duplicates of it. Identical content under two labels cannot be labelled at all and every copy is rejected.
  *
  * <p>Each class is then ordered by a seeded hash of its content and cut at the configured fractions, so the split
  * is exactly stratified (per class counts are the fractions rounded) and the same content lands in the same split
@@ -68,7 +68,7 @@ public final class SplitPlanner {
         List<Rejection> rejected = new ArrayList<>();
         Map<String, List<Candidate>> keptByLabel = new TreeMap<>();
         for (List<Candidate> copies : byContent.values()) {
-            copies.sort(Comparator.comparing(Candidate::path));
+            copies.sort(Comparator.comparingInt((Candidate c) -> c.path().length()).thenComparing(Candidate::path));
             TreeSet<String> labels = copies.stream().map(Candidate::label).collect(Collectors.toCollection(TreeSet::new));
             if (labels.size() > 1) {
                 String paths = copies.stream().map(Candidate::path).collect(Collectors.joining(", "));

@@ -1,0 +1,208 @@
+package org.facemask.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.facemask.samples.SyntheticFaces;
+import org.facemask.testing.TestImages;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The prepare job end to end, through the same entry point submit.sh calls, on a messy folder tree. */
+class PrepareJobTest {
+    @TempDir
+    static Path tmp;
+    static Path input;
+    /** file name relative to the input -> expected reject reason, or "" for an image that must be accepted */
+    static final Map<String, String> EXPECTED = new TreeMap<>();
+
+    @BeforeAll
+    static void makeMessyInput() throws Exception {
+        input = tmp.resolve("in put");
+        SyntheticFaces faces = new SyntheticFaces(3);
+        for (String label : new String[]{"with_mask", "without_mask"}) {
+            for (int i = 0; i < 14; i++) {
+                write(label + "/face_" + i + ".jpg", TestImages.encode(faces.draw(label.equals("with_mask"), 120), "jpg"), "");
+            }
+        }
+        BufferedImage face = faces.draw(true, 150);
+        BufferedImage argb = new BufferedImage(150, 150, BufferedImage.TYPE_INT_ARGB);
+        argb.getGraphics().drawImage(face, 0, 0, null);
+        write("with_mask/alpha.png", TestImages.encode(argb, "png"), "");
+        write("with_mask/photo.webp", TestImages.webp(faces.draw(true, 140)), "");
+        write("with_mask/anim.gif", TestImages.encode(faces.draw(true, 100), "gif"), "");
+        write("with_mask/old.bmp", TestImages.encode(faces.draw(true, 90), "bmp"), "");
+        write("with_mask/photo with spaces (1).jpg", TestImages.encode(faces.draw(true, 130), "jpg"), "");
+        write("with_mask/masqué 日本.jpeg", TestImages.encode(faces.draw(true, 110), "jpg"), "");
+        write("with_mask/batch 2/nested.JPG", TestImages.encode(faces.draw(true, 100), "jpg"), "");
+        write("with_mask/webp named.jpg_1088Wx1632H", TestImages.webp(faces.draw(true, 100)), "");
+        // the same bytes again in the same class: a duplicate; the original has the shorter name and is kept
+        write("with_mask/face_0 copy.jpg", Files.readAllBytes(input.resolve("with_mask/face_0.jpg")), "duplicate");
+        // the same bytes in two classes: nobody knows the label
+        byte[] ambiguous = TestImages.encode(faces.draw(false, 100), "png");
+        write("with_mask/ambiguous.png", ambiguous, "conflicting_label");
+        write("without_mask/ambiguous.png", ambiguous, "conflicting_label");
+        write("without_mask/empty.jpg", new byte[0], "empty_file");
+        write("without_mask/cut.jpg", TestImages.truncated(TestImages.encode(faces.draw(false, 200), "jpg"), 0.5), "corrupt");
+        write("without_mask/notes.jpg", "not an image\n".getBytes(StandardCharsets.UTF_8), "not_an_image");
+        write("without_mask/.DS_Store", new byte[]{0, 0, 0, 1, 'B', 'u', 'd', '1'}, "not_an_image");
+        write("without_mask/huge.png", TestImages.encode(faces.draw(false, 400), "png"), "too_many_pixels");
+        write("README.txt", "faces\n".getBytes(StandardCharsets.UTF_8), "no_class_folder");
+    }
+
+    private static void write(String relative, byte[] bytes, String expected) throws Exception {
+        Path p = input.resolve(relative);
+        Files.createDirectories(p.getParent());
+        Files.write(p, bytes);
+        EXPECTED.put(relative, expected);
+    }
+
+    record Outcome(int exitCode, String stderr) {
+    }
+
+    static Outcome runMain(String... args) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
+        int code = Main.run(args, System.out, errStream);
+        return new Outcome(code, err.toString(StandardCharsets.UTF_8));
+    }
+
+    static Outcome prepare(Path output, String... extra) {
+        List<String> args = new java.util.ArrayList<>(List.of("prepare",
+                "spark.master=local[2]", "spark.conf.\"spark.ui.enabled\"=false",
+                "image.max-pixels=90000", "image.size=64",
+                "prepare.input=" + input, "prepare.output=" + output));
+        args.addAll(List.of(extra));
+        return runMain(args.toArray(String[]::new));
+    }
+
+    /** Path of a file relative to the input folder, from the URI-ish path Hadoop reports. */
+    private static String relative(String path) {
+        String decoded = new org.apache.hadoop.fs.Path(path).toUri().getPath();
+        String root = input.toAbsolutePath().toString() + "/";
+        assertTrue(decoded.startsWith(root), decoded);
+        return decoded.substring(root.length());
+    }
+
+    private static Map<String, String> splitsOf(SparkSession spark, Path output) {
+        return spark.read().parquet(output.resolve("images").toString()).collectAsList().stream()
+                .collect(Collectors.toMap(r -> relative(r.getAs("path")), r -> r.getAs("split")));
+    }
+
+    @Test
+    void everyFileEndsUpInImagesOrRejectsWithItsReason() throws Exception {
+        Path out = tmp.resolve("out1");
+        Outcome first = prepare(out);
+        assertEquals(0, first.exitCode(), first.stderr());
+
+        Path again = tmp.resolve("out2");
+        Outcome second = prepare(again, "prepare.partitions=5");
+        assertEquals(0, second.exitCode(), second.stderr());
+
+        try (SparkSession spark = SparkSession.builder().master("local[1]")
+                .config("spark.ui.enabled", "false").getOrCreate()) {
+            List<Row> images = spark.read().parquet(out.resolve("images").toString()).collectAsList();
+            List<Row> rejects = spark.read().parquet(out.resolve("rejects").toString()).collectAsList();
+            Map<String, String> outcome = new HashMap<>();
+            for (Row r : images) {
+                assertEquals(null, outcome.put(relative(r.getAs("path")), ""), "image listed twice");
+                assertEquals(64 * 64 * 3, ((byte[]) r.getAs("pixels")).length);
+                String rel = relative(r.getAs("path"));
+                assertEquals(rel.substring(0, rel.indexOf('/')), r.getAs("label"), rel);
+            }
+            for (Row r : rejects) {
+                assertEquals(null, outcome.put(relative(r.getAs("path")), r.getAs("reason")), "reject listed twice");
+                assertTrue(r.getAs("detail") != null);
+            }
+            assertEquals(EXPECTED, new TreeMap<>(outcome));
+
+            Row webp = images.stream().filter(r -> relative(r.getAs("path")).equals("with_mask/photo.webp"))
+                    .findFirst().orElseThrow();
+            assertEquals("webp", webp.getAs("format"));
+            assertEquals(140, (int) webp.getAs("width"));
+
+            // no content in two splits, and none of the kept images twice
+            Set<String> hashes = new HashSet<>();
+            images.forEach(r -> assertTrue(hashes.add(r.getAs("sha256")), "content kept twice"));
+
+            // the same split on a second run with another partitioning
+            assertEquals(splitsOf(spark, out), splitsOf(spark, again));
+        }
+
+        JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+        long accepted = EXPECTED.values().stream().filter(String::isEmpty).count();
+        assertEquals(EXPECTED.size(), summary.get("files").asLong());
+        assertEquals(accepted, summary.get("accepted").asLong());
+        assertEquals(EXPECTED.size() - accepted, summary.get("rejected").asLong());
+        assertEquals(1, summary.get("duplicates").asLong());
+        assertEquals("[\"with_mask\",\"without_mask\"]", summary.get("classes").toString());
+        long inSplits = 0;
+        for (String split : new String[]{"train", "val", "test"}) {
+            for (String label : new String[]{"with_mask", "without_mask"}) {
+                inSplits += summary.get("splits").get(split).get(label).asLong();
+            }
+        }
+        assertEquals(accepted, inSplits);
+        // 22 accepted with_mask images: 15 / 5 / 2 (rounded 70/20/10 per class)
+        assertEquals(15, summary.get("splits").get("train").get("with_mask").asLong());
+        assertEquals(5, summary.get("splits").get("val").get("with_mask").asLong());
+    }
+
+    @Test
+    void existingOutputIsRefusedBeforeSparkStartsUnlessOverwrite() throws Exception {
+        Path out = Files.createDirectories(tmp.resolve("taken"));
+        Files.writeString(out.resolve("keep.txt"), "precious");
+        Outcome refused = prepare(out);
+        assertEquals(2, refused.exitCode());
+        assertTrue(refused.stderr().contains("prepare.output") && refused.stderr().contains("prepare.overwrite=true"),
+                refused.stderr());
+        assertTrue(Files.exists(out.resolve("keep.txt")));
+    }
+
+    @Test
+    void badInputsFailFastNamingTheKey() {
+        Outcome missing = prepare(tmp.resolve("o"), "prepare.input=" + tmp.resolve("no such dir"));
+        assertEquals(2, missing.exitCode());
+        assertTrue(missing.stderr().contains("prepare.input") && missing.stderr().contains("no such dir"),
+                missing.stderr());
+        Outcome nested = prepare(input.resolve("with_mask/out"));
+        assertEquals(2, nested.exitCode());
+        assertTrue(nested.stderr().contains("must not contain"), nested.stderr());
+        Outcome unknownJob = runMain("prepair");
+        assertEquals(2, unknownJob.exitCode());
+        assertTrue(unknownJob.stderr().contains("unknown job 'prepair'"), unknownJob.stderr());
+        Outcome scheme = prepare(tmp.resolve("o"), "prepare.input=nosuchfs://bucket/x");
+        assertEquals(2, scheme.exitCode());
+        assertTrue(scheme.stderr().contains("prepare.input"), scheme.stderr());
+    }
+
+    @Test
+    void aFileOnlyUriWorksAsWellAsAPath() {
+        URI asUri = input.toUri();
+        Outcome ok = runMain("prepare", "spark.master=local[1]", "spark.conf.\"spark.ui.enabled\"=false",
+                "image.size=32", "prepare.input=" + asUri, "prepare.output=" + tmp.resolve("uri-out").toUri(),
+                "image.max-pixels=90000");
+        assertEquals(0, ok.exitCode(), ok.stderr());
+        assertTrue(Files.exists(tmp.resolve("uri-out/summary.json")));
+    }
+}
