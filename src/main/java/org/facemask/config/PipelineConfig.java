@@ -23,7 +23,7 @@ import java.util.function.Function;
  */
 public final class PipelineConfig {
     /** Top-level namespaces this project owns; everything else in the merged config is ignored. */
-    static final Set<String> NAMESPACES = Set.of("spark", "image", "prepare");
+    static final Set<String> NAMESPACES = Set.of("spark", "image", "prepare", "model", "featurize");
     /** Free-form maps whose keys are passed through (Spark settings), so not checked against reference.conf. */
     private static final Set<String> OPEN_MAPS = Set.of("spark.conf");
 
@@ -112,5 +112,13 @@ public final class PipelineConfig {
 
     public PrepareSettings prepare() {
         return section("prepare", PrepareSettings::from);
+    }
+
+    public ModelSettings model() {
+        return section("model", ModelSettings::from);
+    }
+
+    public FeaturizeSettings featurize() {
+        return section("featurize", FeaturizeSettings::from);
     }
 }

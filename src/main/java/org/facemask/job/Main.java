@@ -28,6 +28,7 @@ public final class Main {
 
     static {
         register(new PrepareJob());
+        register(new FeaturizeJob());
     }
 
     private Main() {

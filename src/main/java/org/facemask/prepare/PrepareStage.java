@@ -19,8 +19,6 @@ import org.facemask.storage.Storage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,7 +48,7 @@ public final class PrepareStage {
     public PrepareSummary run(PrepareSettings settings, ImageSettings image) {
         long start = System.nanoTime();
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-        replaceOutput(settings.output(), settings.overwrite(), hadoop);
+        Storage.clearOutput(settings.output(), settings.overwrite(), hadoop);
 
         FileSystem inputFs = Storage.fileSystem(settings.input(), hadoop);
         InputListing listing = InputListing.list(inputFs, new Path(settings.input()), settings.listingThreads());
@@ -151,23 +149,6 @@ public final class PrepareStage {
     private int autoPartitions(int files) {
         int cores = spark.sparkContext().defaultParallelism();
         return Math.max(2 * cores, (files + FILES_PER_PARTITION - 1) / FILES_PER_PARTITION);
-    }
-
-    /** An existing output was already refused before Spark started unless overwrite is on; then it goes. */
-    private static void replaceOutput(URI output, boolean overwrite, Configuration hadoop) {
-        Path path = new Path(output);
-        try {
-            FileSystem fs = path.getFileSystem(hadoop);
-            if (fs.exists(path)) {
-                if (!overwrite) {
-                    throw new IllegalStateException("output " + output + " exists; set prepare.overwrite=true to replace it");
-                }
-                LOG.info("replacing existing output {}", output);
-                fs.delete(path, true);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot check output " + output + ": " + e.getMessage(), e);
-        }
     }
 
     static String seconds(long startNanos) {

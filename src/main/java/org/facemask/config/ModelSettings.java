@@ -1,0 +1,73 @@
+package org.facemask.config;
+
+import com.typesafe.config.Config;
+
+import java.io.Serializable;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * The classifier: a MobileNetV2 base and a small head.
+ *
+ * @param alpha       MobileNetV2 width multiplier
+ * @param weights     where the base's ImageNet weights come from
+ * @param headHidden  units of the head's dense layer
+ * @param headDropout dropout rate after it (the fraction dropped, as in Keras)
+ */
+public record ModelSettings(double alpha, BaseWeights weights, int headHidden, double headDropout)
+        implements Serializable {
+    static final Set<Double> ALPHAS = Set.of(0.35, 0.5, 0.75, 1.0, 1.3, 1.4);
+    static final Set<Integer> KERAS_SIZES = Set.of(96, 128, 160, 192, 224);
+
+    /**
+     * @param mode     DEFAULT: the Keras cache file; AUTO: that file if present, else NONE with a warning;
+     *                 NONE: random initialisation, the base is then trained too; FILE: the given location
+     * @param location the file for DEFAULT and FILE (a path or URI), null otherwise
+     */
+    public record BaseWeights(Mode mode, String location) implements Serializable {
+        public enum Mode { DEFAULT, AUTO, NONE, FILE }
+    }
+
+    public static ModelSettings from(Config c) {
+        double alpha = c.getDouble("base.alpha");
+        if (!ALPHAS.contains(alpha)) {
+            throw new ConfigError("model.base.alpha must be one of " + ALPHAS + " (Keras's MobileNetV2 widths), got " + alpha);
+        }
+        String w = Checks.nonBlank("model.base.weights", c.getString("base.weights"));
+        BaseWeights weights = switch (w) {
+            case "default" -> new BaseWeights(BaseWeights.Mode.DEFAULT, null);
+            case "auto" -> new BaseWeights(BaseWeights.Mode.AUTO, null);
+            case "none" -> new BaseWeights(BaseWeights.Mode.NONE, null);
+            default -> new BaseWeights(BaseWeights.Mode.FILE, w);
+        };
+        return new ModelSettings(alpha, weights,
+                Checks.intIn("model.head.hidden", c.getInt("head.hidden"), 1, 65_536),
+                checkDropout(c.getDouble("head.dropout")));
+    }
+
+    private static double checkDropout(double rate) {
+        if (!(rate >= 0 && rate < 1)) {
+            throw new ConfigError("model.head.dropout must be at least 0 and below 1, got " + rate);
+        }
+        return rate;
+    }
+
+    /** Keras's own file name for these weights, e.g. mobilenet_v2_weights_tf_dim_ordering_tf_kernels_0.35_224_no_top.h5. */
+    public String kerasFileName(int imageSize) {
+        int rows = KERAS_SIZES.contains(imageSize) ? imageSize : 224; // Keras falls back to the 224 weights too
+        String a = alpha == Math.rint(alpha) ? String.format("%.1f", alpha)
+                : BigDecimal.valueOf(alpha).stripTrailingZeros().toPlainString();
+        return "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_" + a + "_" + rows + "_no_top.h5";
+    }
+
+    /** Where Keras users already have the weights: ~/.keras/models/. */
+    public Path kerasCacheFile(int imageSize) {
+        return Path.of(System.getProperty("user.home"), ".keras", "models", kerasFileName(imageSize));
+    }
+
+    /** Where the official file is published (the Keras applications release). */
+    public String kerasDownloadUrl(int imageSize) {
+        return "https://storage.googleapis.com/tensorflow/keras-applications/mobilenet_v2/" + kerasFileName(imageSize);
+    }
+}

@@ -1,0 +1,72 @@
+package org.facemask.job;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.apache.hadoop.conf.Configuration;
+import org.facemask.config.FeaturizeSettings;
+import org.facemask.config.ImageSettings;
+import org.facemask.config.ModelSettings;
+import org.facemask.config.PipelineConfig;
+import org.facemask.featurize.FeaturizeStage;
+import org.facemask.model.Backbone;
+import org.facemask.model.BaseWeightsSource;
+import org.facemask.prepare.PreparedDataset;
+import org.facemask.storage.Storage;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** {@code featurize}: the frozen MobileNetV2 base over a prepared dataset, one feature vector per image. */
+final class FeaturizeJob implements Job {
+    static final String METADATA_FILE = "featurize.json";
+
+    @Override
+    public String name() {
+        return "featurize";
+    }
+
+    @Override
+    public String description() {
+        return "run the frozen MobileNetV2 base over a prepared dataset into feature vectors (Parquet)";
+    }
+
+    @Override
+    public Run plan(PipelineConfig config) {
+        ImageSettings image = config.image();
+        ModelSettings model = config.model();
+        FeaturizeSettings settings = config.featurize();
+        Configuration hadoop = Storage.hadoopConf(config.spark().conf());
+        PreparedDataset dataset = PreparedDataset.open("featurize.input", settings.input(), hadoop);
+        dataset.requireImageSize(image.size());
+        StorageChecks.requireNewOutput("featurize.output", settings.output(), settings.overwrite(),
+                "featurize.overwrite", hadoop);
+        StorageChecks.requireApart("featurize.input", settings.input(), "featurize.output", settings.output());
+        BaseWeightsSource weights = BaseWeightsSource.resolve(model, image.size(), hadoop);
+        return spark -> {
+            Configuration sparkHadoop = spark.sparkContext().hadoopConfiguration();
+            Storage.clearOutput(settings.output(), settings.overwrite(), sparkHadoop);
+            Backbone backbone = Backbone.create(model, image.size(), weights, 0, sparkHadoop);
+            long count = new FeaturizeStage(spark).run(dataset, backbone, settings.batchSize(), settings.partitions(),
+                    settings.output());
+            Map<String, Object> meta = new LinkedHashMap<>();
+            meta.put("images", count);
+            meta.put("classes", dataset.classes());
+            meta.put("image_size", image.size());
+            meta.put("base", Map.of("architecture", "MobileNetV2", "alpha", model.alpha(),
+                    "pretrained", backbone.pretrained(),
+                    "weights_sha256", String.valueOf(backbone.weightsSha256())));
+            meta.put("preprocessing", "RGB, squashed to image_size with area averaging, x/127.5 - 1, NCHW");
+            meta.put("input", settings.input().toString());
+            Storage.writeString(Storage.child(settings.output(), METADATA_FILE), toJson(meta), sparkHadoop);
+        };
+    }
+
+    static String toJson(Map<String, Object> value) {
+        try {
+            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("plain maps serialise", e);
+        }
+    }
+}

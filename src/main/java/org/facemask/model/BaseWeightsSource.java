@@ -1,0 +1,85 @@
+package org.facemask.model;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.facemask.config.ConfigError;
+import org.facemask.config.ModelSettings;
+import org.facemask.config.StorageUri;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+
+/**
+ * Where the base's pretrained weights come from, decided (and checked to exist) before any Spark work.
+ *
+ * @param file the weights file, or null when the base starts from random weights
+ */
+public record BaseWeightsSource(URI file) implements java.io.Serializable {
+    private static final Logger LOG = LoggerFactory.getLogger(BaseWeightsSource.class);
+
+    public boolean pretrained() {
+        return file != null;
+    }
+
+    /** @throws ConfigError naming the expected file and where to get it when weights are required but absent */
+    public static BaseWeightsSource resolve(ModelSettings model, int imageSize, Configuration hadoop) {
+        ModelSettings.BaseWeights w = model.weights();
+        java.nio.file.Path cache = model.kerasCacheFile(imageSize);
+        switch (w.mode()) {
+            case NONE:
+                LOG.warn("model.base.weights = none: the MobileNetV2 base starts from random weights and is trained "
+                        + "with the head (slow, and far less accurate than a pretrained base)");
+                return new BaseWeightsSource(null);
+            case AUTO:
+                if (Files.isRegularFile(cache)) {
+                    return new BaseWeightsSource(cache.toUri());
+                }
+                LOG.warn("model.base.weights = auto: {} not found, so the base starts from random weights and is "
+                        + "trained too. For real accuracy download {} into {}", cache, model.kerasDownloadUrl(imageSize),
+                        cache.getParent());
+                return new BaseWeightsSource(null);
+            case DEFAULT:
+                if (!Files.isRegularFile(cache)) {
+                    throw new ConfigError("model.base.weights: the ImageNet weights file " + cache + " is missing. "
+                            + "Download the official Keras applications file " + model.kerasFileName(imageSize)
+                            + " from " + model.kerasDownloadUrl(imageSize) + " into " + cache.getParent()
+                            + ", or set model.base.weights to its path; model.base.weights=none trains without "
+                            + "pretrained weights");
+                }
+                return new BaseWeightsSource(cache.toUri());
+            default:
+                URI uri = StorageUri.parse("model.base.weights", w.location());
+                try {
+                    FileSystem fs = FileSystem.get(uri, hadoop);
+                    if (!fs.isFile(new Path(uri))) {
+                        throw new ConfigError("model.base.weights: no such file " + new Path(uri)
+                                + " (expected a Keras MobileNetV2 weights file such as " + model.kerasFileName(imageSize) + ")");
+                    }
+                } catch (IOException e) {
+                    throw new ConfigError("model.base.weights: cannot check " + uri + " (" + e.getMessage() + ")", e);
+                }
+                return new BaseWeightsSource(uri);
+        }
+    }
+
+    /** The file on local disk (HDF5 is read through a native library): remote files are copied to a temp file. */
+    java.nio.file.Path localCopy(Configuration hadoop) {
+        if ("file".equals(file.getScheme())) {
+            return java.nio.file.Path.of(file);
+        }
+        try {
+            java.nio.file.Path local = Files.createTempFile("base-weights-", ".h5");
+            local.toFile().deleteOnExit();
+            FileSystem fs = FileSystem.get(file, hadoop);
+            fs.copyToLocalFile(false, new Path(file), new Path(local.toUri()), true);
+            return local;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy " + file + " to local disk: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package org.facemask.model;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+/**
+ * The DL4J base as a {@link FeatureExtractor}. A ComputationGraph is not safe for concurrent use, so calls are
+ * serialised: one network per JVM, and ND4J spreads each forward pass over the cores itself.
+ */
+public final class Dl4jFeatureExtractor implements FeatureExtractor {
+    private final ComputationGraph graph;
+    private final int imageSize;
+    private final int featureSize;
+
+    public Dl4jFeatureExtractor(ComputationGraph graph, int imageSize) {
+        this.graph = graph;
+        this.imageSize = imageSize;
+        this.featureSize = (int) graph.outputSingle(false, Preprocessing.toInput(
+                List.of(new byte[imageSize * imageSize * 3]), imageSize)).size(1);
+    }
+
+    @Override
+    public synchronized float[][] features(List<byte[]> images) {
+        INDArray out = graph.outputSingle(false, Preprocessing.toInput(images, imageSize));
+        return out.toFloatMatrix();
+    }
+
+    @Override
+    public int featureSize() {
+        return featureSize;
+    }
+
+    /** The network as bytes, to ship it to executors once (a Spark broadcast) instead of a file path. */
+    public static byte[] serialize(ComputationGraph graph) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            ModelSerializer.writeModel(graph, out, false);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    public static ComputationGraph deserialize(byte[] bytes) {
+        try {
+            return ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(bytes), false);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
