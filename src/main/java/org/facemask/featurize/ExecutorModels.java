@@ -1,7 +1,7 @@
 package org.facemask.featurize;
 
 import org.apache.spark.broadcast.Broadcast;
-import org.facemask.model.Dl4jFeatureExtractor;
+import org.facemask.model.InferenceEngine;
 import org.facemask.model.FeatureExtractor;
 
 import java.util.Map;
@@ -17,8 +17,7 @@ final class ExecutorModels {
     private ExecutorModels() {
     }
 
-    static FeatureExtractor extractor(Broadcast<byte[]> model, int imageSize) {
-        return EXTRACTORS.computeIfAbsent(model.id(),
-                id -> new Dl4jFeatureExtractor(Dl4jFeatureExtractor.deserialize(model.value()), imageSize));
+    static FeatureExtractor extractor(InferenceEngine engine, Broadcast<byte[]> model, int imageSize, int threads) {
+        return EXTRACTORS.computeIfAbsent(model.id(), id -> engine.load(model.value(), imageSize, threads));
     }
 }

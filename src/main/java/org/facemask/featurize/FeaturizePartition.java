@@ -5,6 +5,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.facemask.model.FeatureExtractor;
+import org.facemask.model.InferenceEngine;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -17,19 +18,23 @@ import java.util.NoSuchElementException;
  */
 final class FeaturizePartition implements FlatMapFunction<Iterator<Row>, Row> {
     private static final long serialVersionUID = 1L;
+    private final InferenceEngine engine;
     private final Broadcast<byte[]> model;
     private final int imageSize;
     private final int batchSize;
+    private final int threads;
 
-    FeaturizePartition(Broadcast<byte[]> model, int imageSize, int batchSize) {
+    FeaturizePartition(InferenceEngine engine, Broadcast<byte[]> model, int imageSize, int batchSize, int threads) {
+        this.engine = engine;
         this.model = model;
         this.imageSize = imageSize;
         this.batchSize = batchSize;
+        this.threads = threads;
     }
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
-        FeatureExtractor extractor = ExecutorModels.extractor(model, imageSize);
+        FeatureExtractor extractor = ExecutorModels.extractor(engine, model, imageSize, threads);
         return new Iterator<>() {
             private final List<Row> batch = new ArrayList<>(batchSize);
             private float[][] features;

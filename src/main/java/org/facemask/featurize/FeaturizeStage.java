@@ -10,7 +10,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.facemask.model.Backbone;
-import org.facemask.model.Dl4jFeatureExtractor;
+import org.facemask.model.InferenceEngine;
 import org.facemask.prepare.PreparedColumns;
 import org.facemask.prepare.PreparedDataset;
 import org.facemask.storage.Storage;
@@ -43,10 +43,12 @@ public final class FeaturizeStage {
     }
 
     /** @return the number of images featurized */
-    public long run(PreparedDataset dataset, Backbone backbone, int batchSize, int partitions, URI output) {
+    public long run(PreparedDataset dataset, Backbone backbone, InferenceEngine engine, int threads, int batchSize,
+                    int partitions, URI output) {
         long start = System.nanoTime();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Broadcast<byte[]> model = jsc.broadcast(Dl4jFeatureExtractor.serialize(backbone.graph()));
+        Broadcast<byte[]> model = jsc.broadcast(engine.serialize(backbone.graph(), dataset.imageSize()));
+        int sessionThreads = threads > 0 ? threads : spark.sparkContext().getConf().getInt("spark.task.cpus", 1);
         try {
             Dataset<Row> images = dataset.images(spark).select(PreparedColumns.PATH, PreparedColumns.LABEL,
                     PreparedColumns.SPLIT, PreparedColumns.SHA256, PreparedColumns.PIXELS);
@@ -55,13 +57,14 @@ public final class FeaturizeStage {
                 rows = rows.repartition(partitions);
             }
             Dataset<Row> features = spark.createDataFrame(
-                    rows.mapPartitions(new FeaturizePartition(model, dataset.imageSize(), batchSize)), SCHEMA);
+                    rows.mapPartitions(new FeaturizePartition(engine, model, dataset.imageSize(), batchSize, sessionThreads)),
+                    SCHEMA);
             String dir = Storage.child(output, FEATURES_DIR).toString();
             features.write().mode(SaveMode.ErrorIfExists).partitionBy(PreparedColumns.SPLIT).parquet(dir);
             long count = spark.read().parquet(dir).count();
             double seconds = (System.nanoTime() - start) / 1e9;
-            LOG.info("featurized {} images with MobileNetV2(alpha {}, {}) in {} s ({} images/s)", count,
-                    backbone.alpha(), backbone.pretrained() ? "ImageNet" : "random weights",
+            LOG.info("featurized {} images with MobileNetV2(alpha {}, {}) on {} in {} s ({} images/s)", count,
+                    backbone.alpha(), backbone.pretrained() ? "ImageNet" : "random weights", engine.code(),
                     String.format("%.1f", seconds), String.format("%.1f", count / seconds));
             return count;
         } finally {

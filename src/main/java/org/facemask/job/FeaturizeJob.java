@@ -47,8 +47,8 @@ final class FeaturizeJob implements Job {
             Configuration sparkHadoop = spark.sparkContext().hadoopConfiguration();
             Storage.clearOutput(settings.output(), settings.overwrite(), sparkHadoop);
             Backbone backbone = Backbone.create(model, image.size(), weights, 0, sparkHadoop);
-            long count = new FeaturizeStage(spark).run(dataset, backbone, settings.batchSize(), settings.partitions(),
-                    settings.output());
+            long count = new FeaturizeStage(spark).run(dataset, backbone, model.engine(), model.inferenceThreads(),
+                    settings.batchSize(), settings.partitions(), settings.output());
             Map<String, Object> meta = new LinkedHashMap<>();
             meta.put("images", count);
             meta.put("classes", dataset.classes());
@@ -56,6 +56,7 @@ final class FeaturizeJob implements Job {
             meta.put("base", Map.of("architecture", "MobileNetV2", "alpha", model.alpha(),
                     "pretrained", backbone.pretrained(),
                     "weights_sha256", String.valueOf(backbone.weightsSha256())));
+            meta.put("engine", model.engine().code());
             meta.put("preprocessing", "RGB, squashed to image_size with area averaging, x/127.5 - 1, NCHW");
             meta.put("input", settings.input().toString());
             Storage.writeString(Storage.child(settings.output(), METADATA_FILE), toJson(meta), sparkHadoop);

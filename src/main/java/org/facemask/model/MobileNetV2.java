@@ -63,6 +63,7 @@ public final class MobileNetV2 {
         ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .weightInit(WeightInit.XAVIER)
+                .activation(Activation.IDENTITY) // DL4J's default is sigmoid; every activation here is explicit
                 .convolutionMode(ConvolutionMode.Truncate)
                 .graphBuilder()
                 .addInputs(INPUT)
@@ -97,7 +98,8 @@ public final class MobileNetV2 {
 
     /** Keras stores the running variance; DL4J's default keeps log10(std) instead, which would not load. */
     private static BatchNormalization batchNorm(int channels) {
-        return new BatchNormalization.Builder().nOut(channels).eps(BN_EPSILON).decay(BN_DECAY).useLogStd(false).build();
+        return new BatchNormalization.Builder().nOut(channels).eps(BN_EPSILON).decay(BN_DECAY).useLogStd(false)
+                .activation(Activation.IDENTITY).build();
     }
 
     /** Adds layers and tracks the spatial size, which decides the padding of stride-2 layers. */

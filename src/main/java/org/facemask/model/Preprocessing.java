@@ -23,6 +23,11 @@ public final class Preprocessing {
      * @return {@code [images.size(), 3, size, size]} float32
      */
     public static INDArray toInput(List<byte[]> images, int size) {
+        return Nd4j.create(toNchw(images, size), new long[]{images.size(), 3, size, size}, DataType.FLOAT);
+    }
+
+    /** The same values as {@link #toInput}, as a flat NCHW array (for engines other than ND4J). */
+    public static float[] toNchw(List<byte[]> images, int size) {
         int plane = size * size;
         float[] data = new float[images.size() * 3 * plane];
         for (int n = 0; n < images.size(); n++) {
@@ -38,6 +43,6 @@ public final class Preprocessing {
                 data[base + 2 * plane + p] = normalise(rgb[p * 3 + 2]);
             }
         }
-        return Nd4j.create(data, new long[]{images.size(), 3, size, size}, DataType.FLOAT);
+        return data;
     }
 }

@@ -20,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MobileNetV2GoldenTest {
     static final double TOLERANCE = 1e-4;
     static ComputationGraph backbone;
+    static OnnxFeatureExtractor onnx;
     static Path golden;
 
     @BeforeAll
@@ -28,6 +29,7 @@ class MobileNetV2GoldenTest {
         backbone = new ComputationGraph(MobileNetV2.backbone(0.35, 224, 1));
         backbone.init();
         KerasWeights.load(SharedFiles.weights035(), backbone);
+        onnx = new OnnxFeatureExtractor(OnnxExporter.export(backbone, 224), 224, 1);
     }
 
     static INDArray goldenInputNchw(int k) {
@@ -47,6 +49,24 @@ class MobileNetV2GoldenTest {
             assertEquals(1280, features.size(1));
             double maxDiff = Transforms.maxAbsDiff(features, expected);
             assertTrue(maxDiff <= TOLERANCE, "input_" + k + ": max abs difference " + maxDiff);
+        }
+    }
+
+    /** The exported ONNX graph, batch norm folded, run by ONNX Runtime: the same features. */
+    @Test
+    void onnxRuntimeBackboneMatchesReferenceFeatures() throws Exception {
+        for (int k = 0; k < 6; k++) {
+            float[] input = goldenInputNchw(k).data().asFloat();
+            try (ai.onnxruntime.OrtSession session = ai.onnxruntime.OrtEnvironment.getEnvironment()
+                    .createSession(OnnxExporter.export(backbone, 224));
+                 ai.onnxruntime.OnnxTensor tensor = ai.onnxruntime.OnnxTensor.createTensor(
+                         ai.onnxruntime.OrtEnvironment.getEnvironment(), java.nio.FloatBuffer.wrap(input),
+                         new long[]{1, 3, 224, 224});
+                 ai.onnxruntime.OrtSession.Result result = session.run(java.util.Map.of(OnnxExporter.INPUT, tensor))) {
+                float[][] features = (float[][]) result.get(0).getValue();
+                double maxDiff = Transforms.maxAbsDiff(Nd4j.create(features), goldenFeatures(k));
+                assertTrue(maxDiff <= TOLERANCE, "input_" + k + ": max abs difference " + maxDiff);
+            }
         }
     }
 
