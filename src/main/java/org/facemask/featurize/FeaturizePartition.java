@@ -4,6 +4,7 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.util.LongAccumulator;
 import org.facemask.model.FeatureExtractor;
 import org.facemask.model.InferenceEngine;
 
@@ -23,8 +24,11 @@ final class FeaturizePartition implements FlatMapFunction<Iterator<Row>, Row> {
     private final int imageSize;
     private final int batchSize;
     private final int threads;
+    private final LongAccumulator inferenceNanos;
 
-    FeaturizePartition(InferenceEngine engine, Broadcast<byte[]> model, int imageSize, int batchSize, int threads) {
+    FeaturizePartition(InferenceEngine engine, Broadcast<byte[]> model, int imageSize, int batchSize, int threads,
+                       LongAccumulator inferenceNanos) {
+        this.inferenceNanos = inferenceNanos;
         this.engine = engine;
         this.model = model;
         this.imageSize = imageSize;
@@ -54,7 +58,9 @@ final class FeaturizePartition implements FlatMapFunction<Iterator<Row>, Row> {
                 }
                 List<byte[]> pixels = new ArrayList<>(batch.size());
                 batch.forEach(r -> pixels.add(r.getAs("pixels")));
+                long start = System.nanoTime();
                 features = extractor.features(pixels);
+                inferenceNanos.add(System.nanoTime() - start);
                 next = 0;
                 return true;
             }

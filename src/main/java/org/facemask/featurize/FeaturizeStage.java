@@ -9,6 +9,7 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
 import org.facemask.model.Backbone;
 import org.facemask.model.InferenceEngine;
 import org.facemask.prepare.PreparedColumns;
@@ -56,16 +57,18 @@ public final class FeaturizeStage {
             if (partitions > 0) {
                 rows = rows.repartition(partitions);
             }
-            Dataset<Row> features = spark.createDataFrame(
-                    rows.mapPartitions(new FeaturizePartition(engine, model, dataset.imageSize(), batchSize, sessionThreads)),
-                    SCHEMA);
+            LongAccumulator inferenceNanos = spark.sparkContext().longAccumulator("inference nanoseconds");
+            Dataset<Row> features = spark.createDataFrame(rows.mapPartitions(new FeaturizePartition(engine, model,
+                    dataset.imageSize(), batchSize, sessionThreads, inferenceNanos)), SCHEMA);
             String dir = Storage.child(output, FEATURES_DIR).toString();
             features.write().mode(SaveMode.ErrorIfExists).partitionBy(PreparedColumns.SPLIT).parquet(dir);
             long count = spark.read().parquet(dir).count();
             double seconds = (System.nanoTime() - start) / 1e9;
-            LOG.info("featurized {} images with MobileNetV2(alpha {}, {}) on {} in {} s ({} images/s)", count,
-                    backbone.alpha(), backbone.pretrained() ? "ImageNet" : "random weights", engine.code(),
-                    String.format("%.1f", seconds), String.format("%.1f", count / seconds));
+            LOG.info("featurized {} images with MobileNetV2(alpha {}, {}) on {} in {} s ({} images/s); "
+                            + "preprocessing + inference took {} task-seconds", count, backbone.alpha(),
+                    backbone.pretrained() ? "ImageNet" : "random weights", engine.code(),
+                    String.format("%.1f", seconds), String.format("%.1f", count / seconds),
+                    String.format("%.1f", inferenceNanos.value() / 1e9));
             return count;
         } finally {
             model.destroy();

@@ -1,0 +1,107 @@
+package org.facemask.bench;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.facemask.config.ImageSettings;
+import org.facemask.image.ImageLoader;
+import org.facemask.model.Dl4jFeatureExtractor;
+import org.facemask.model.FeatureExtractor;
+import org.facemask.model.KerasWeights;
+import org.facemask.model.MobileNetV2;
+import org.facemask.model.OnnxExporter;
+import org.facemask.model.OnnxFeatureExtractor;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+
+/**
+ * Plain single-JVM loops, no Spark: decode + resize rate, and backbone inference rate of each engine at several
+ * batch sizes, with one or two concurrent callers. Prints one line per configuration (median of the timed rounds).
+ *
+ * <p>Run with src/bench/inference.sh (it sets the class path and the weights file).
+ */
+public final class InferenceBenchmark {
+    private static final double MACS_PER_IMAGE = 59.2e6; // MobileNetV2(0.35) at 224
+    private static final double PEAK_FLOPS = 2 * 32 * 2.45e9; // 2 cores x 32 FP32 FLOP/cycle (AVX2 FMA) x 2.45 GHz
+
+    public static void main(String[] args) throws Exception {
+        Path dataset = Path.of(args[0]);
+        Path weights = Path.of(args[1]);
+        int images = args.length > 2 ? Integer.parseInt(args[2]) : 256;
+        boolean dl4j = args.length <= 3 || Boolean.parseBoolean(args[3]);
+        System.out.printf("cores: %d; images: %d from %s%n", Runtime.getRuntime().availableProcessors(), images, dataset);
+
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(dataset)) {
+            files = s.filter(Files::isRegularFile).sorted().limit(images).toList();
+        }
+        List<byte[]> encoded = new ArrayList<>();
+        for (Path f : files) {
+            encoded.add(Files.readAllBytes(f));
+        }
+        ImageLoader loader = new ImageLoader(new ImageSettings(224, 40_000_000));
+        List<byte[]> pixels = new ArrayList<>();
+        long t = System.nanoTime();
+        for (byte[] e : encoded) {
+            pixels.add(loader.load(e).pixels().rgb());
+        }
+        double decodeRate = encoded.size() / ((System.nanoTime() - t) / 1e9);
+        System.out.printf("decode+resize (OpenCV, 1 thread): %.0f images/s%n", decodeRate);
+
+        ComputationGraph graph = new ComputationGraph(MobileNetV2.backbone(0.35, 224, 1));
+        graph.init();
+        KerasWeights.load(weights, graph);
+        byte[] onnx = OnnxExporter.export(graph, 224);
+        for (int batch : new int[]{1, 8, 32}) {
+            try (OnnxFeatureExtractor one = new OnnxFeatureExtractor(onnx, 224, 2)) {
+                report("onnxruntime 1 session x 2 threads", batch, rate(one, pixels, batch, 1));
+            }
+            try (OnnxFeatureExtractor two = new OnnxFeatureExtractor(onnx, 224, 1)) {
+                report("onnxruntime 2 sessions x 1 thread", batch, rate(two, pixels, batch, 2));
+            }
+            if (dl4j && batch > 1) {
+                report("dl4j (ND4J threads)", batch, rate(new Dl4jFeatureExtractor(graph, 224), pixels.subList(0, 64), batch, 1));
+            }
+        }
+    }
+
+    private static void report(String engine, int batch, double rate) {
+        System.out.printf("%-36s batch %2d: %6.1f images/s (%.1f%% of the %.0f images/s compute-bound ceiling)%n",
+                engine, batch, rate, 100 * rate / (PEAK_FLOPS / (2 * MACS_PER_IMAGE)), PEAK_FLOPS / (2 * MACS_PER_IMAGE));
+    }
+
+    /** Median images/s over 3 timed rounds after a warm-up round; {@code callers} threads share the work. */
+    private static double rate(FeatureExtractor engine, List<byte[]> pixels, int batch, int callers) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        try {
+            double[] rounds = new double[4];
+            for (int r = 0; r < rounds.length; r++) {
+                long start = System.nanoTime();
+                List<Future<?>> jobs = new ArrayList<>();
+                for (int c = 0; c < callers; c++) {
+                    int from = c * pixels.size() / callers;
+                    int to = (c + 1) * pixels.size() / callers;
+                    jobs.add(pool.submit(() -> {
+                        for (int i = from; i < to; i += batch) {
+                            engine.features(pixels.subList(i, Math.min(to, i + batch)));
+                        }
+                    }));
+                }
+                for (Future<?> j : jobs) {
+                    j.get();
+                }
+                rounds[r] = pixels.size() / ((System.nanoTime() - start) / 1e9);
+            }
+            double[] timed = java.util.Arrays.copyOfRange(rounds, 1, rounds.length);
+            java.util.Arrays.sort(timed);
+            return timed[timed.length / 2];
+        } finally {
+            pool.shutdown();
+        }
+    }
+}
