@@ -23,7 +23,7 @@ import java.util.function.Function;
  */
 public final class PipelineConfig {
     /** Top-level namespaces this project owns; everything else in the merged config is ignored. */
-    static final Set<String> NAMESPACES = Set.of("spark", "image", "prepare", "model", "featurize");
+    static final Set<String> NAMESPACES = Set.of("spark", "image", "prepare", "model", "featurize", "train", "evaluate");
     /** Free-form maps whose keys are passed through (Spark settings), so not checked against reference.conf. */
     private static final Set<String> OPEN_MAPS = Set.of("spark.conf");
 
@@ -120,5 +120,13 @@ public final class PipelineConfig {
 
     public FeaturizeSettings featurize() {
         return section("featurize", FeaturizeSettings::from);
+    }
+
+    public TrainSettings train() {
+        return section("train", TrainSettings::from);
+    }
+
+    public EvaluateSettings evaluate() {
+        return section("evaluate", EvaluateSettings::from);
     }
 }

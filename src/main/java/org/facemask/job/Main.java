@@ -29,6 +29,8 @@ public final class Main {
     static {
         register(new PrepareJob());
         register(new FeaturizeJob());
+        register(new TrainJob());
+        register(new EvaluateJob());
     }
 
     private Main() {

@@ -26,12 +26,12 @@ public enum InferenceEngine implements Serializable {
     }
 
     public byte[] serialize(ComputationGraph graph, int imageSize) {
-        return this == ONNXRUNTIME ? OnnxExporter.export(graph, imageSize) : Dl4jFeatureExtractor.serialize(graph);
+        return this == ONNXRUNTIME ? OnnxExporter.export(graph, imageSize) : Dl4jModel.serialize(graph);
     }
 
     /** @param threads ONNX Runtime threads per session; DL4J uses ND4J's own thread pool */
-    public FeatureExtractor load(byte[] model, int imageSize, int threads) {
-        return this == ONNXRUNTIME ? new OnnxFeatureExtractor(model, imageSize, threads)
-                : new Dl4jFeatureExtractor(Dl4jFeatureExtractor.deserialize(model), imageSize);
+    public InferenceModel load(byte[] model, int imageSize, int threads) {
+        return this == ONNXRUNTIME ? new OnnxModel(model, imageSize, threads)
+                : new Dl4jModel(Dl4jModel.deserialize(model), imageSize);
     }
 }

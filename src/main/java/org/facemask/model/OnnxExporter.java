@@ -4,6 +4,7 @@ import onnx.Onnx;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.graph.FrozenVertex;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
@@ -114,6 +115,9 @@ public final class OnnxExporter {
     }
 
     private void translate(String name, GraphVertex vertex) {
+        if (vertex instanceof FrozenVertex frozen) {
+            vertex = frozen.getUnderlying();
+        }
         if (vertex instanceof ElementWiseVertex ew) {
             if (ew.getOp() != ElementWiseVertex.Op.Add) {
                 throw new UnsupportedOperationException("element-wise " + ew.getOp() + " at '" + name + "'");

@@ -1,10 +1,6 @@
 package org.facemask.prepare;
 
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -14,7 +10,6 @@ import org.apache.spark.storage.StorageLevel;
 import org.facemask.config.ImageSettings;
 import org.facemask.config.PrepareSettings;
 import org.facemask.image.RejectReason;
-import org.facemask.storage.SerializableHadoopConf;
 import org.facemask.storage.Storage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +32,6 @@ import static org.facemask.prepare.PreparedColumns.*;
  */
 public final class PrepareStage {
     private static final Logger LOG = LoggerFactory.getLogger(PrepareStage.class);
-    private static final int FILES_PER_PARTITION = 256;
 
     private final SparkSession spark;
 
@@ -50,9 +44,10 @@ public final class PrepareStage {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         Storage.clearOutput(settings.output(), settings.overwrite(), hadoop);
 
-        FileSystem inputFs = Storage.fileSystem(settings.input(), hadoop);
-        InputListing listing = InputListing.list(inputFs, new Path(settings.input()), settings.listingThreads());
-        List<InputFile> labelled = listing.files().stream().filter(f -> f.label() != null).toList();
+        ImageFolder folder = ImageFolder.read(spark, settings.input(), image, settings.listingThreads(),
+                settings.partitions());
+        InputListing listing = folder.listing();
+        List<InputFile> labelled = folder.labelledFiles();
         List<Row> listingRejects = listing.files().stream().filter(f -> f.label() == null)
                 .map(f -> RowFactory.create(f.path(), null, RejectReason.NO_CLASS_FOLDER.code(),
                         "file is directly in the input folder; put images in one folder per class"))
@@ -65,12 +60,8 @@ public final class PrepareStage {
         }
 
         long decodeStart = System.nanoTime();
-        int partitions = settings.partitions() > 0 ? settings.partitions() : autoPartitions(labelled.size());
-        JavaRDD<InputFile> files = JavaSparkContext.fromSparkContext(spark.sparkContext())
-                .parallelize(labelled, partitions);
-        Dataset<Row> decoded = spark.createDataFrame(
-                        files.mapPartitions(new DecodeFiles(new SerializableHadoopConf(hadoop), image)), DECODED)
-                .persist(StorageLevel.MEMORY_AND_DISK());
+        int partitions = folder.partitions();
+        Dataset<Row> decoded = folder.decoded().persist(StorageLevel.MEMORY_AND_DISK());
         try {
             List<SplitPlanner.Candidate> candidates = decoded.where(col(REASON).isNull())
                     .select(PATH, LABEL, SHA256).collectAsList().stream()
@@ -144,11 +135,6 @@ public final class PrepareStage {
         Map<String, Long> out = new TreeMap<>();
         rejects.groupBy(REASON).count().collectAsList().forEach(r -> out.put(r.getString(0), r.getLong(1)));
         return out;
-    }
-
-    private int autoPartitions(int files) {
-        int cores = spark.sparkContext().defaultParallelism();
-        return Math.max(2 * cores, (files + FILES_PER_PARTITION - 1) / FILES_PER_PARTITION);
     }
 
     static String seconds(long startNanos) {

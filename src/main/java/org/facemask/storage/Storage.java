@@ -45,11 +45,33 @@ public final class Storage {
     }
 
     public static void writeString(URI uri, String text, Configuration conf) {
+        writeBytes(uri, text.getBytes(StandardCharsets.UTF_8), conf);
+    }
+
+    public static void writeBytes(URI uri, byte[] bytes, Configuration conf) {
         Path path = new Path(uri);
         try (FSDataOutputStream out = path.getFileSystem(conf).create(path, true)) {
-            out.write(text.getBytes(StandardCharsets.UTF_8));
+            out.write(bytes);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + uri + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static boolean exists(URI uri, Configuration conf) {
+        Path path = new Path(uri);
+        try {
+            return path.getFileSystem(conf).exists(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot check " + uri + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static void delete(URI uri, Configuration conf) {
+        Path path = new Path(uri);
+        try {
+            path.getFileSystem(conf).delete(path, true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + uri + ": " + e.getMessage(), e);
         }
     }
 

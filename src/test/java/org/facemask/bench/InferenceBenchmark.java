@@ -3,12 +3,12 @@ package org.facemask.bench;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.facemask.config.ImageSettings;
 import org.facemask.image.ImageLoader;
-import org.facemask.model.Dl4jFeatureExtractor;
-import org.facemask.model.FeatureExtractor;
+import org.facemask.model.Dl4jModel;
+import org.facemask.model.InferenceModel;
 import org.facemask.model.KerasWeights;
 import org.facemask.model.MobileNetV2;
 import org.facemask.model.OnnxExporter;
-import org.facemask.model.OnnxFeatureExtractor;
+import org.facemask.model.OnnxModel;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,14 +58,14 @@ public final class InferenceBenchmark {
         KerasWeights.load(weights, graph);
         byte[] onnx = OnnxExporter.export(graph, 224);
         for (int batch : new int[]{1, 8, 32}) {
-            try (OnnxFeatureExtractor one = new OnnxFeatureExtractor(onnx, 224, 2)) {
+            try (OnnxModel one = new OnnxModel(onnx, 224, 2)) {
                 report("onnxruntime 1 session x 2 threads", batch, rate(one, pixels, batch, 1));
             }
-            try (OnnxFeatureExtractor two = new OnnxFeatureExtractor(onnx, 224, 1)) {
+            try (OnnxModel two = new OnnxModel(onnx, 224, 1)) {
                 report("onnxruntime 2 sessions x 1 thread", batch, rate(two, pixels, batch, 2));
             }
             if (dl4j && batch > 1) {
-                report("dl4j (ND4J threads)", batch, rate(new Dl4jFeatureExtractor(graph, 224), pixels.subList(0, 64), batch, 1));
+                report("dl4j (ND4J threads)", batch, rate(new Dl4jModel(graph, 224), pixels.subList(0, 64), batch, 1));
             }
         }
     }
@@ -76,7 +76,7 @@ public final class InferenceBenchmark {
     }
 
     /** Median images/s over 3 timed rounds after a warm-up round; {@code callers} threads share the work. */
-    private static double rate(FeatureExtractor engine, List<byte[]> pixels, int batch, int callers) throws Exception {
+    private static double rate(InferenceModel engine, List<byte[]> pixels, int batch, int callers) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(callers);
         try {
             double[] rounds = new double[4];
@@ -88,7 +88,7 @@ public final class InferenceBenchmark {
                     int to = (c + 1) * pixels.size() / callers;
                     jobs.add(pool.submit(() -> {
                         for (int i = from; i < to; i += batch) {
-                            engine.features(pixels.subList(i, Math.min(to, i + batch)));
+                            engine.run(pixels.subList(i, Math.min(to, i + batch)));
                         }
                     }));
                 }

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.facemask.model.Dl4jFeatureExtractor;
+import org.facemask.model.Dl4jModel;
 import org.facemask.model.KerasWeights;
 import org.facemask.model.MobileNetV2;
 import org.facemask.samples.SyntheticFaces;
@@ -58,7 +58,7 @@ class FeaturizeJobTest {
         ComputationGraph reference = new ComputationGraph(MobileNetV2.backbone(0.35, SIZE, 1));
         reference.init();
         KerasWeights.load(weights, reference);
-        Dl4jFeatureExtractor extractor = new Dl4jFeatureExtractor(reference, SIZE);
+        Dl4jModel extractor = new Dl4jModel(reference, SIZE);
         try (SparkSession spark = SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false")
                 .getOrCreate()) {
             Map<String, Row> images = spark.read().parquet(prepared.resolve("images").toString()).collectAsList()
@@ -72,7 +72,7 @@ class FeaturizeJobTest {
                 assertEquals((String) image.getAs("label"), f.getAs("label"));
                 List<Float> vector = f.getList(f.fieldIndex("features"));
                 assertEquals(1280, vector.size());
-                float[] expected = extractor.features(List.of((byte[]) image.getAs("pixels")))[0];
+                float[] expected = extractor.run(List.of((byte[]) image.getAs("pixels")))[0];
                 float[] actual = new float[vector.size()];
                 for (int i = 0; i < actual.length; i++) {
                     actual[i] = vector.get(i);

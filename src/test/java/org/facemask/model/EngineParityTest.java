@@ -32,10 +32,10 @@ class EngineParityTest {
         ComputationGraph graph = new ComputationGraph(MobileNetV2.backbone(0.35, 224, 1));
         graph.init();
         KerasWeights.load(SharedFiles.weights035(), graph);
-        float[][] dl4j = new Dl4jFeatureExtractor(graph, 224).features(batch);
+        float[][] dl4j = new Dl4jModel(graph, 224).run(batch);
         float[][] onnx;
-        try (OnnxFeatureExtractor engine = new OnnxFeatureExtractor(OnnxExporter.export(graph, 224), 224, 2)) {
-            onnx = engine.features(batch);
+        try (OnnxModel engine = new OnnxModel(OnnxExporter.export(graph, 224), 224, 2)) {
+            onnx = engine.run(batch);
         }
         assertEquals(batch.size(), onnx.length);
         for (int i = 0; i < batch.size(); i++) {

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MobileNetV2GoldenTest {
     static final double TOLERANCE = 1e-4;
     static ComputationGraph backbone;
-    static OnnxFeatureExtractor onnx;
+    static OnnxModel onnx;
     static Path golden;
 
     @BeforeAll
@@ -29,7 +29,7 @@ class MobileNetV2GoldenTest {
         backbone = new ComputationGraph(MobileNetV2.backbone(0.35, 224, 1));
         backbone.init();
         KerasWeights.load(SharedFiles.weights035(), backbone);
-        onnx = new OnnxFeatureExtractor(OnnxExporter.export(backbone, 224), 224, 1);
+        onnx = new OnnxModel(OnnxExporter.export(backbone, 224), 224, 1);
     }
 
     static INDArray goldenInputNchw(int k) {

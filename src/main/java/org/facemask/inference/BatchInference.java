@@ -1,12 +1,12 @@
-package org.facemask.featurize;
+package org.facemask.inference;
 
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.util.LongAccumulator;
-import org.facemask.model.FeatureExtractor;
 import org.facemask.model.InferenceEngine;
+import org.facemask.model.InferenceModel;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -14,10 +14,10 @@ import java.util.List;
 import java.util.NoSuchElementException;
 
 /**
- * Runs in the tasks: prepared rows (path, label, split, sha256, pixels) in batches through the frozen base, out as
- * (path, label, split, sha256, features).
+ * Runs in the tasks: rows whose last column is pixels, in batches through the executor's network, out as the same
+ * leading columns followed by the network's output vector.
  */
-final class FeaturizePartition implements FlatMapFunction<Iterator<Row>, Row> {
+final class BatchInference implements FlatMapFunction<Iterator<Row>, Row> {
     private static final long serialVersionUID = 1L;
     private final InferenceEngine engine;
     private final Broadcast<byte[]> model;
@@ -26,27 +26,27 @@ final class FeaturizePartition implements FlatMapFunction<Iterator<Row>, Row> {
     private final int threads;
     private final LongAccumulator inferenceNanos;
 
-    FeaturizePartition(InferenceEngine engine, Broadcast<byte[]> model, int imageSize, int batchSize, int threads,
-                       LongAccumulator inferenceNanos) {
-        this.inferenceNanos = inferenceNanos;
+    BatchInference(InferenceEngine engine, Broadcast<byte[]> model, int imageSize, int batchSize, int threads,
+                   LongAccumulator inferenceNanos) {
         this.engine = engine;
         this.model = model;
         this.imageSize = imageSize;
         this.batchSize = batchSize;
         this.threads = threads;
+        this.inferenceNanos = inferenceNanos;
     }
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
-        FeatureExtractor extractor = ExecutorModels.extractor(engine, model, imageSize, threads);
+        InferenceModel network = ExecutorModels.model(engine, model, imageSize, threads);
         return new Iterator<>() {
             private final List<Row> batch = new ArrayList<>(batchSize);
-            private float[][] features;
+            private float[][] outputs;
             private int next;
 
             @Override
             public boolean hasNext() {
-                if (features != null && next < batch.size()) {
+                if (outputs != null && next < batch.size()) {
                     return true;
                 }
                 batch.clear();
@@ -57,9 +57,9 @@ final class FeaturizePartition implements FlatMapFunction<Iterator<Row>, Row> {
                     return false;
                 }
                 List<byte[]> pixels = new ArrayList<>(batch.size());
-                batch.forEach(r -> pixels.add(r.getAs("pixels")));
+                batch.forEach(r -> pixels.add((byte[]) r.get(r.length() - 1)));
                 long start = System.nanoTime();
-                features = extractor.features(pixels);
+                outputs = network.run(pixels);
                 inferenceNanos.add(System.nanoTime() - start);
                 next = 0;
                 return true;
@@ -71,8 +71,12 @@ final class FeaturizePartition implements FlatMapFunction<Iterator<Row>, Row> {
                     throw new NoSuchElementException();
                 }
                 Row r = batch.get(next);
-                float[] f = features[next++];
-                return RowFactory.create(r.getAs("path"), r.getAs("label"), r.getAs("split"), r.getAs("sha256"), f);
+                Object[] values = new Object[r.length()];
+                for (int i = 0; i < r.length() - 1; i++) {
+                    values[i] = r.get(i);
+                }
+                values[r.length() - 1] = outputs[next++];
+                return RowFactory.create(values);
             }
         };
     }

@@ -16,22 +16,22 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  * {@code threadsPerSession} threads. Two single-threaded sessions beat one two-threaded session on two cores here,
  * because a batch-1 MobileNetV2 layer is too small to split well across threads.
  */
-public final class OnnxFeatureExtractor implements FeatureExtractor, AutoCloseable {
+public final class OnnxModel implements InferenceModel, AutoCloseable {
     private final byte[] model;
     private final int imageSize;
     private final int threadsPerSession;
     private final int outputSize;
     private final ConcurrentLinkedDeque<OrtSession> idle = new ConcurrentLinkedDeque<>();
 
-    public OnnxFeatureExtractor(byte[] model, int imageSize, int threadsPerSession) {
+    public OnnxModel(byte[] model, int imageSize, int threadsPerSession) {
         this.model = model;
         this.imageSize = imageSize;
         this.threadsPerSession = threadsPerSession;
-        this.outputSize = features(List.of(new byte[imageSize * imageSize * 3]))[0].length;
+        this.outputSize = run(List.of(new byte[imageSize * imageSize * 3]))[0].length;
     }
 
     @Override
-    public float[][] features(List<byte[]> images) {
+    public float[][] run(List<byte[]> images) {
         OrtSession session = idle.pollFirst();
         try {
             if (session == null) {
@@ -64,7 +64,7 @@ public final class OnnxFeatureExtractor implements FeatureExtractor, AutoCloseab
     }
 
     @Override
-    public int featureSize() {
+    public int outputSize() {
         return outputSize;
     }
 

@@ -11,30 +11,30 @@ import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
- * The DL4J base as a {@link FeatureExtractor}. A ComputationGraph is not safe for concurrent use, so calls are
+ * The DL4J base as a {@link InferenceModel}. A ComputationGraph is not safe for concurrent use, so calls are
  * serialised: one network per JVM, and ND4J spreads each forward pass over the cores itself.
  */
-public final class Dl4jFeatureExtractor implements FeatureExtractor {
+public final class Dl4jModel implements InferenceModel {
     private final ComputationGraph graph;
     private final int imageSize;
-    private final int featureSize;
+    private final int outputSize;
 
-    public Dl4jFeatureExtractor(ComputationGraph graph, int imageSize) {
+    public Dl4jModel(ComputationGraph graph, int imageSize) {
         this.graph = graph;
         this.imageSize = imageSize;
-        this.featureSize = (int) graph.outputSingle(false, Preprocessing.toInput(
+        this.outputSize = (int) graph.outputSingle(false, Preprocessing.toInput(
                 List.of(new byte[imageSize * imageSize * 3]), imageSize)).size(1);
     }
 
     @Override
-    public synchronized float[][] features(List<byte[]> images) {
+    public synchronized float[][] run(List<byte[]> images) {
         INDArray out = graph.outputSingle(false, Preprocessing.toInput(images, imageSize));
         return out.toFloatMatrix();
     }
 
     @Override
-    public int featureSize() {
-        return featureSize;
+    public int outputSize() {
+        return outputSize;
     }
 
     /** The network as bytes, to ship it to executors once (a Spark broadcast) instead of a file path. */

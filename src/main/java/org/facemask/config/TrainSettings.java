@@ -1,0 +1,64 @@
+package org.facemask.config;
+
+import com.typesafe.config.Config;
+
+import java.io.Serializable;
+import java.net.URI;
+import java.util.Locale;
+
+/**
+ * @param input              a prepared dataset
+ * @param output             the model directory (model.zip, metadata.json, metrics.json, plots, checkpoints/)
+ * @param overwrite          replace an existing model directory (ignored with resume)
+ * @param mode               FEATURES: featurize once, train the head on vectors; END_TO_END: pixels through the
+ *                           whole graph every epoch (the literal method)
+ * @param epochs             maximum epochs
+ * @param updater            ADAM or SGD
+ * @param learningRate       updater learning rate
+ * @param batchSize          examples per minibatch on each worker
+ * @param averagingFrequency minibatches each worker fits between two parameter averagings
+ * @param workers            partitions of the training data (= parallel workers); 0 = Spark's default parallelism
+ * @param seed               seeds initialisation, dropout and shuffling
+ * @param patience           stop after this many epochs without a lower validation loss; 0 = never stop early
+ * @param resume             continue from the last checkpoint in {@code output}
+ */
+public record TrainSettings(URI input, URI output, boolean overwrite, Mode mode, int epochs, Updater updater,
+                            double learningRate, int batchSize, int averagingFrequency, int workers, long seed,
+                            int patience, boolean resume) implements Serializable {
+    public enum Mode { FEATURES, END_TO_END }
+
+    public enum Updater { ADAM, SGD }
+
+    public static TrainSettings from(Config c) {
+        double lr = c.getDouble("learning-rate");
+        if (!(lr > 0 && lr < 10)) {
+            throw new ConfigError("train.learning-rate must be above 0 and below 10, got " + lr);
+        }
+        return new TrainSettings(
+                StorageUri.parse("train.input", c.getString("input")),
+                StorageUri.parse("train.output", c.getString("output")),
+                c.getBoolean("overwrite"),
+                parse("train.mode", c.getString("mode").replace('-', '_'), Mode.class),
+                Checks.intIn("train.epochs", c.getInt("epochs"), 1, 10_000),
+                parse("train.updater", c.getString("updater"), Updater.class),
+                lr,
+                Checks.intIn("train.batch-size", c.getInt("batch-size"), 1, 65_536),
+                Checks.intIn("train.averaging-frequency", c.getInt("averaging-frequency"), 1, 10_000),
+                Checks.intIn("train.workers", c.getInt("workers"), 0, 10_000),
+                c.getLong("seed"),
+                Checks.intIn("train.patience", c.getInt("patience"), 0, 10_000),
+                c.getBoolean("resume"));
+    }
+
+    static <E extends Enum<E>> E parse(String key, String value, Class<E> type) {
+        try {
+            return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            StringBuilder allowed = new StringBuilder();
+            for (E v : type.getEnumConstants()) {
+                allowed.append(allowed.length() == 0 ? "" : ", ").append(v.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+            }
+            throw new ConfigError(key + " must be one of " + allowed + ", got '" + value + "'");
+        }
+    }
+}

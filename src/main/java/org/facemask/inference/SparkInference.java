@@ -1,0 +1,71 @@
+package org.facemask.inference;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.facemask.model.InferenceEngine;
+
+/**
+ * A network applied to a table of pixels on the executors: the network is serialised once for its engine,
+ * broadcast, and built once per executor JVM. Close it after the results are written.
+ */
+public final class SparkInference implements AutoCloseable {
+    private final SparkSession spark;
+    private final InferenceEngine engine;
+    private final Broadcast<byte[]> model;
+    private final int imageSize;
+    private final int threads;
+    private final LongAccumulator inferenceNanos;
+
+    /** @param threads ONNX Runtime threads per session; 0 = spark.task.cpus */
+    public SparkInference(SparkSession spark, ComputationGraph network, InferenceEngine engine, int imageSize, int threads) {
+        this.spark = spark;
+        this.engine = engine;
+        this.imageSize = imageSize;
+        this.model = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(engine.serialize(network, imageSize));
+        this.threads = threads > 0 ? threads : spark.sparkContext().getConf().getInt("spark.task.cpus", 1);
+        this.inferenceNanos = spark.sparkContext().longAccumulator("inference nanoseconds");
+    }
+
+    /**
+     * @param images       rows whose columns are {@code keep} then a binary pixels column last
+     * @param outputColumn name of the float array column that replaces the pixels
+     * @param partitions   repartition first when above 0
+     */
+    public Dataset<Row> apply(Dataset<Row> images, String outputColumn, int batchSize, int partitions) {
+        StructType in = images.schema();
+        StructType out = new StructType();
+        for (int i = 0; i < in.fields().length - 1; i++) {
+            out = out.add(in.fields()[i]);
+        }
+        out = out.add(outputColumn, DataTypes.createArrayType(DataTypes.FloatType, false), false);
+        JavaRDD<Row> rows = images.javaRDD();
+        if (partitions > 0) {
+            rows = rows.repartition(partitions);
+        }
+        return spark.createDataFrame(rows.mapPartitions(
+                new BatchInference(engine, model, imageSize, batchSize, threads, inferenceNanos)), out);
+    }
+
+    public InferenceEngine engine() {
+        return engine;
+    }
+
+    /** Task-seconds spent in preprocessing + inference so far. */
+    public double inferenceSeconds() {
+        return inferenceNanos.value() / 1e9;
+    }
+
+    @Override
+    public void close() {
+        ExecutorModels.forget(model.id());
+        model.destroy();
+    }
+}

@@ -1,0 +1,46 @@
+package org.facemask.prepare;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.facemask.config.ImageSettings;
+import org.facemask.storage.SerializableHadoopConf;
+import org.facemask.storage.Storage;
+
+import java.net.URI;
+import java.util.List;
+
+/**
+ * A folder-per-class tree of image files, listed on the driver and decoded in the tasks exactly as prepare does
+ * (the one decode path shared by prepare and evaluate).
+ *
+ * @param listing    every file found, with the class folders
+ * @param decoded    one row per file in a class folder (schema {@link PreparedColumns#DECODED}): pixels, or a reason
+ * @param partitions partitions of {@code decoded}
+ */
+public record ImageFolder(InputListing listing, Dataset<Row> decoded, int partitions) {
+    private static final int FILES_PER_PARTITION = 256;
+
+    /** @param partitions 0 = about 256 files a partition, at least two per core */
+    public static ImageFolder read(SparkSession spark, URI input, ImageSettings image, int listingThreads,
+                                   int partitions) {
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        InputListing listing = InputListing.list(Storage.fileSystem(input, hadoop), new Path(input), listingThreads);
+        List<InputFile> labelled = listing.files().stream().filter(f -> f.label() != null).toList();
+        int n = partitions > 0 ? partitions : Math.max(2 * spark.sparkContext().defaultParallelism(),
+                (labelled.size() + FILES_PER_PARTITION - 1) / FILES_PER_PARTITION);
+        JavaRDD<InputFile> files = JavaSparkContext.fromSparkContext(spark.sparkContext())
+                .parallelize(labelled, Math.max(1, Math.min(n, Math.max(1, labelled.size()))));
+        Dataset<Row> decoded = spark.createDataFrame(
+                files.mapPartitions(new DecodeFiles(new SerializableHadoopConf(hadoop), image)), PreparedColumns.DECODED);
+        return new ImageFolder(listing, decoded, files.getNumPartitions());
+    }
+
+    public List<InputFile> labelledFiles() {
+        return listing.files().stream().filter(f -> f.label() != null).toList();
+    }
+}
