@@ -1,0 +1,129 @@
+package org.facemask.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.facemask.samples.SyntheticFaces;
+import org.facemask.testing.SharedFiles;
+import org.facemask.testing.TestImages;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.facemask.job.FeaturizeJobTest.sparkArgs;
+import static org.facemask.job.PrepareJobTest.runMain;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** train, resume and evaluate end to end in local mode on synthetic faces, with the real ImageNet base. */
+class TrainJobTest {
+    @TempDir
+    static Path tmp;
+    static Path faces;
+    static Path prepared;
+    static Path model;
+    static String weights;
+
+    @BeforeAll
+    static void trainOnce() throws Exception {
+        weights = SharedFiles.weights035().toString();
+        faces = tmp.resolve("faces");
+        new SyntheticFaces(21).writeDataset(faces, 40);
+        prepared = tmp.resolve("prepared");
+        PrepareJobTest.Outcome p = runMain(sparkArgs("prepare", "prepare.input=" + faces, "prepare.output=" + prepared));
+        assertEquals(0, p.exitCode(), p.stderr());
+        model = tmp.resolve("model");
+        PrepareJobTest.Outcome t = runMain(sparkArgs("train", "train.input=" + prepared, "train.output=" + model,
+                "model.base.weights=" + weights, "train.epochs=4", "train.patience=0"));
+        assertEquals(0, t.exitCode(), t.stderr());
+    }
+
+    private static JsonNode json(Path p) throws Exception {
+        return new ObjectMapper().readTree(p.toFile());
+    }
+
+    @Test
+    void writesModelMetadataMetricsAndPlots() throws Exception {
+        for (String f : List.of("model.zip", "metadata.json", "metrics.json", "loss.png", "accuracy.png",
+                "confusion_matrix.png", "roc.png", "checkpoints/best.zip", "checkpoints/last.zip")) {
+            assertTrue(Files.isRegularFile(model.resolve(f)), f);
+        }
+        assertFalse(Files.exists(model.resolve("_work")), "the work dir (features, training-master export) is deleted");
+
+        JsonNode metrics = json(model.resolve("metrics.json"));
+        assertEquals(4, metrics.get("epochs").size());
+        int best = metrics.get("best_epoch").asInt();
+        double bestLoss = metrics.get("epochs").get(best - 1).get("val_loss").asDouble();
+        metrics.get("epochs").forEach(e -> assertTrue(e.get("val_loss").asDouble() >= bestLoss));
+        JsonNode test = metrics.get("test");
+        // 40 faces a class, 70/20/10: 4 test images a class
+        assertEquals(8, test.get("images").asInt());
+        assertTrue(test.get("accuracy").asDouble() >= 0.75, "a pretrained base separates drawn masks: " + test);
+        assertEquals(2, test.get("confusion_matrix").size());
+        assertTrue(test.get("per_class").get("with_mask").has("f1"));
+
+        JsonNode meta = json(model.resolve("metadata.json"));
+        assertEquals("[\"with_mask\",\"without_mask\"]", meta.get("classes").toString());
+        assertEquals(96, meta.get("image_size").asInt());
+        assertEquals("dd76dd888b05870b7afd6d70764f5b036a31817f8ec7649355edac2a8e8a2378",
+                meta.get("base").get("weights_sha256").asText());
+        assertEquals("features", meta.get("training").get("mode").asText());
+        assertEquals(best, meta.get("training").get("best_epoch").asInt());
+        assertFalse(meta.get("model_version").asText().isBlank());
+    }
+
+    @Test
+    void evaluateOnThePreparedTestSplitAgreesWithTraining() throws Exception {
+        Path out = tmp.resolve("eval-prepared");
+        PrepareJobTest.Outcome e = runMain(sparkArgs("evaluate", "evaluate.model=" + model, "evaluate.input=" + prepared,
+                "evaluate.output=" + out));
+        assertEquals(0, e.exitCode(), e.stderr());
+        JsonNode evaluated = json(out.resolve("metrics.json"));
+        JsonNode test = json(model.resolve("metrics.json")).get("test");
+        assertEquals(test.get("accuracy").asDouble(), evaluated.get("accuracy").asDouble(), 1e-12);
+        assertEquals(test.get("confusion_matrix"), evaluated.get("confusion_matrix"));
+        assertTrue(Files.isRegularFile(out.resolve("roc.png")));
+    }
+
+    @Test
+    void evaluateOnARawFolderCountsWhatItCannotDecode() throws Exception {
+        Path raw = tmp.resolve("raw");
+        new SyntheticFaces(99).writeDataset(raw, 6);
+        Files.write(raw.resolve("with_mask/cut.jpg"),
+                TestImages.truncated(Files.readAllBytes(raw.resolve("with_mask/with_mask_000.jpg")), 0.5));
+        Files.writeString(raw.resolve("without_mask/notes.jpg"), "text");
+        Path out = tmp.resolve("eval-raw");
+        PrepareJobTest.Outcome e = runMain(sparkArgs("evaluate", "evaluate.model=" + model, "evaluate.input=" + raw,
+                "evaluate.output=" + out));
+        assertEquals(0, e.exitCode(), e.stderr());
+        JsonNode m = json(out.resolve("metrics.json"));
+        assertEquals(12, m.get("images").asInt());
+        assertEquals(2, m.get("undecodable").get("count").asInt());
+        assertTrue(m.get("undecodable").get("files").toString().contains("cut.jpg"));
+        assertTrue(m.get("accuracy").asDouble() >= 0.75, m.toString());
+    }
+
+    @Test
+    void resumeContinuesFromTheLastCheckpoint() throws Exception {
+        Path resumable = tmp.resolve("resumable");
+        PrepareJobTest.Outcome first = runMain(sparkArgs("train", "train.input=" + prepared, "train.output=" + resumable,
+                "model.base.weights=" + weights, "train.epochs=2", "train.patience=0"));
+        assertEquals(0, first.exitCode(), first.stderr());
+        JsonNode before = json(resumable.resolve("metrics.json")).get("epochs");
+        PrepareJobTest.Outcome resumed = runMain(sparkArgs("train", "train.input=" + prepared, "train.output=" + resumable,
+                "model.base.weights=" + weights, "train.epochs=3", "train.patience=0", "train.resume=true"));
+        assertEquals(0, resumed.exitCode(), resumed.stderr());
+        JsonNode after = json(resumable.resolve("metrics.json")).get("epochs");
+        assertEquals(3, after.size());
+        assertEquals(before.get(0), after.get(0));
+        assertEquals(before.get(1), after.get(1));
+        PrepareJobTest.Outcome refused = runMain(sparkArgs("train", "train.input=" + prepared,
+                "train.output=" + resumable, "model.base.weights=" + weights));
+        assertEquals(2, refused.exitCode());
+        assertTrue(refused.stderr().contains("train.overwrite=true"), refused.stderr());
+    }
+}
