@@ -31,6 +31,7 @@ public final class Main {
         register(new FeaturizeJob());
         register(new TrainJob());
         register(new EvaluateJob());
+        register(new PipelineJob());
     }
 
     private Main() {
