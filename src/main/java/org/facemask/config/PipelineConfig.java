@@ -23,7 +23,7 @@ import java.util.function.Function;
  */
 public final class PipelineConfig {
     /** Top-level namespaces this project owns; everything else in the merged config is ignored. */
-    static final Set<String> NAMESPACES = Set.of("spark", "image", "prepare", "model", "featurize", "train", "evaluate");
+    static final Set<String> NAMESPACES = Set.of("spark", "image", "prepare", "model", "featurize", "train", "evaluate", "score");
     /** Free-form maps whose keys are passed through (Spark settings), so not checked against reference.conf. */
     private static final Set<String> OPEN_MAPS = Set.of("spark.conf");
 
@@ -128,5 +128,9 @@ public final class PipelineConfig {
 
     public EvaluateSettings evaluate() {
         return section("evaluate", EvaluateSettings::from);
+    }
+
+    public ScoreSettings score() {
+        return section("score", ScoreSettings::from);
     }
 }

@@ -67,7 +67,8 @@ public record Metrics(List<String> classes, long images, double accuracy, Map<St
                 aucCount == 0 ? Double.NaN : aucSum / aucCount, rocs);
     }
 
-    static int argmax(float[] p) {
+    /** Index of the largest probability; ties go to the first class. */
+    public static int argmax(float[] p) {
         int best = 0;
         for (int i = 1; i < p.length; i++) {
             if (p[i] > p[best]) {

@@ -32,6 +32,7 @@ public final class Main {
         register(new TrainJob());
         register(new EvaluateJob());
         register(new PipelineJob());
+        register(new ScoreJob());
     }
 
     private Main() {

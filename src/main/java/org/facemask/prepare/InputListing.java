@@ -75,6 +75,15 @@ public record InputListing(List<InputFile> files, List<String> classes) {
      * LocatedFileStatus per file, which forks a shell to read its permissions (2 ms a file); object stores answer
      * a per-folder listing in one paged call, so the walk costs one call per sub-folder there.
      */
+    /** Every file under {@code dir}, recursively, unlabelled. */
+    public static List<InputFile> filesUnder(FileSystem fs, Path dir) throws IOException {
+        return listRecursively(fs, dir, null);
+    }
+
+    public static InputFile fileOf(FileStatus status) {
+        return toInputFile(status, null);
+    }
+
     private static List<InputFile> listRecursively(FileSystem fs, Path dir, String label) throws IOException {
         List<InputFile> out = new ArrayList<>();
         RemoteIterator<FileStatus> it = fs.listStatusIterator(dir);

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Training benchmarks on ../shared/datasets/face-mask-dev with the shared alpha-0.35 ImageNet weights, local mode.
+#   src/bench/train-benchmark.sh quality            prepare + train (features mode, defaults) on the whole dev set
+#   src/bench/train-benchmark.sh modes [N] [EPOCHS] features vs end-to-end on N images a class (default 100), same epochs
+#   src/bench/train-benchmark.sh scaling            features-mode training time on 250/500/1000/all images a class
+# Prints the job's own log lines (times, losses, test metrics).
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+SHARED="${SHARED:-$HERE/../shared}"
+DEV="$SHARED/datasets/face-mask-dev"
+WEIGHTS="$SHARED/models/mobilenet_v2_0.35_224/mobilenet_v2_weights_tf_dim_ordering_tf_kernels_0.35_224_no_top.h5"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+echo "cores: $(nproc)"
+
+subset() { # $1 = images a class, $2 = folder: the first N files of each class, copied
+  for c in with_mask without_mask; do
+    mkdir -p "$2/$c"
+    find "$DEV/$c" -type f | sort | head -n "$1" | while read -r f; do cp "$f" "$2/$c/"; done
+  done
+}
+timed() { local s e; s=$(date +%s.%N); "$@"; e=$(date +%s.%N); echo "wall: $(echo "$e - $s" | bc) s"; }
+show() { grep -E "prepare done|featurized|training \[|epoch [0-9]+/|stopping early|model .* written|test accuracy" || true; }
+
+case "${1:-quality}" in
+  quality)
+    timed "$HERE/submit.sh" prepare "prepare.input=$DEV" "prepare.output=$work/prepared" 2>&1 | show
+    timed "$HERE/submit.sh" train "train.input=$work/prepared" "train.output=$work/model" "model.base.weights=$WEIGHTS" 2>&1 | show
+    python3 -c "import json; m=json.load(open('$work/model/metrics.json')); print(json.dumps(m['test'], indent=1)); print('best_epoch', m['best_epoch'])"
+    ;;
+  modes)
+    n="${2:-100}"; epochs="${3:-2}"
+    subset "$n" "$work/faces"
+    "$HERE/submit.sh" prepare "prepare.input=$work/faces" "prepare.output=$work/prepared" 2>&1 | show
+    for mode in features end-to-end; do
+      echo "== $mode, $epochs epochs"
+      timed "$HERE/submit.sh" train "train.input=$work/prepared" "train.output=$work/model-$mode" "model.base.weights=$WEIGHTS" \
+        "train.mode=$mode" "train.epochs=$epochs" train.patience=0 2>&1 | show
+    done
+    ;;
+  scaling)
+    for n in 250 500 1000 100000; do
+      rm -rf "$work/faces" "$work/prepared" "$work/model"
+      subset "$n" "$work/faces"
+      "$HERE/submit.sh" prepare "prepare.input=$work/faces" "prepare.output=$work/prepared" 2>&1 | show
+      echo "== up to $n images a class, 10 epochs"
+      timed "$HERE/submit.sh" train "train.input=$work/prepared" "train.output=$work/model" "model.base.weights=$WEIGHTS" \
+        train.epochs=10 train.patience=0 2>&1 | show
+    done
+    ;;
+esac

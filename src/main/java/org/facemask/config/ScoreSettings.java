@@ -1,0 +1,40 @@
+package org.facemask.config;
+
+import com.typesafe.config.Config;
+
+import java.net.URI;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+
+/**
+ * @param model        a model directory written by train
+ * @param input        a folder (scanned recursively), a file, or a glob; .zip/.tar/.tar.gz inside are opened
+ * @param output       the scores dataset, partitioned by run_date
+ * @param runDate      the partition this run writes (replaced as a whole on a re-run)
+ * @param incremental  skip files already scored by the same model version with the same modification time
+ * @param batchSize    images per forward pass
+ * @param partitions   Spark partitions for reading and scoring; 0 = automatic
+ * @param rowsPerFile  rows per output Parquet file, to keep files few and large
+ */
+public record ScoreSettings(URI model, URI input, URI output, LocalDate runDate, boolean incremental, int batchSize,
+                            int partitions, int rowsPerFile) {
+    public static ScoreSettings from(Config c) {
+        String date = c.getString("run-date").trim();
+        LocalDate runDate;
+        try {
+            runDate = date.isEmpty() ? LocalDate.now(ZoneOffset.UTC) : LocalDate.parse(date);
+        } catch (DateTimeParseException e) {
+            throw new ConfigError("score.run-date must be a date like 2026-11-26, got '" + date + "'");
+        }
+        return new ScoreSettings(
+                StorageUri.parse("score.model", c.getString("model")),
+                StorageUri.parse("score.input", c.getString("input")),
+                StorageUri.parse("score.output", c.getString("output")),
+                runDate,
+                c.getBoolean("incremental"),
+                Checks.intIn("score.batch-size", c.getInt("batch-size"), 1, 4096),
+                Checks.intIn("score.partitions", c.getInt("partitions"), 0, 100_000),
+                Checks.intIn("score.rows-per-file", c.getInt("rows-per-file"), 1, 100_000_000));
+    }
+}

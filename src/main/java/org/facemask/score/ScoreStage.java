@@ -1,0 +1,213 @@
+package org.facemask.score;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.facemask.config.ImageSettings;
+import org.facemask.config.ModelSettings;
+import org.facemask.config.ScoreSettings;
+import org.facemask.inference.ExecutorModels;
+import org.facemask.model.ModelDirectory;
+import org.facemask.model.ModelMetadata;
+import org.facemask.prepare.InputFile;
+import org.facemask.storage.SerializableHadoopConf;
+import org.facemask.storage.Storage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+/**
+ * Nightly bulk scoring. One row per image in the {@code run_date} partition of the output:
+ * path, modification_time, size_bytes, label, p_&lt;class&gt; per class, model_version, scored_at, error.
+ *
+ * <p>Safe to re-run: the partition is written to {@code _staging/} first and then swapped in whole, replacing what
+ * an earlier run of the same date left (a killed run leaves only staging, which the next run clears). Incremental:
+ * files already scored by the same model version with the same modification time in an earlier partition are
+ * skipped.
+ */
+public final class ScoreStage {
+    public static final String RUN_DATE = "run_date";
+    private static final Logger LOG = LoggerFactory.getLogger(ScoreStage.class);
+    private static final int FILES_PER_PARTITION = 64;
+
+    static final StructType SCORED = new StructType()
+            .add("path", DataTypes.StringType, false)
+            .add("modification_time", DataTypes.TimestampType, false)
+            .add("size_bytes", DataTypes.LongType, false)
+            .add("label", DataTypes.StringType, true)
+            .add("probabilities", DataTypes.createArrayType(DataTypes.FloatType, false), true)
+            .add("error", DataTypes.StringType, true);
+
+    private final SparkSession spark;
+    private final Configuration hadoop;
+
+    public ScoreStage(SparkSession spark) {
+        this.spark = spark;
+        this.hadoop = spark.sparkContext().hadoopConfiguration();
+    }
+
+    /** Counts of one run. */
+    public record Result(long files, long skipped, long rows, long scored, long errors) {
+    }
+
+    public Result run(ModelDirectory modelDir, ModelSettings model, ImageSettings guard, ScoreSettings settings) {
+        long start = System.nanoTime();
+        ModelMetadata meta = modelDir.metadata();
+        URI partition = Storage.child(settings.output(), RUN_DATE + "=" + settings.runDate());
+        URI staging = Storage.child(Storage.child(settings.output(), "_staging"), RUN_DATE + "=" + settings.runDate());
+        Storage.delete(staging, hadoop); // what a killed run of this date left
+
+        FileSystem fs = Storage.fileSystem(settings.input(), hadoop);
+        List<InputFile> listed = ScoreInputs.list(fs, settings.input());
+        double listSeconds = (System.nanoTime() - start) / 1e9;
+        List<InputFile> todo = settings.incremental() ? notYetScored(listed, settings, meta.version()) : listed;
+        LOG.info("listed {} files under {} in {} s; {} already scored by model {}, {} to score", listed.size(),
+                settings.input(), String.format("%.1f", listSeconds), listed.size() - todo.size(), meta.version(), todo.size());
+
+        long scoreStart = System.nanoTime();
+        ComputationGraph network = modelDir.loadNetwork(hadoop);
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Broadcast<byte[]> bytes = jsc.broadcast(model.engine().serialize(network, meta.imageSize()));
+        ScorePartition.Timers timers = new ScorePartition.Timers(spark.sparkContext().longAccumulator("read"),
+                spark.sparkContext().longAccumulator("decode"), spark.sparkContext().longAccumulator("inference"));
+        int threads = model.inferenceThreads() > 0 ? model.inferenceThreads()
+                : spark.sparkContext().getConf().getInt("spark.task.cpus", 1);
+        try {
+            int partitions = settings.partitions() > 0 ? settings.partitions()
+                    : Math.max(2 * spark.sparkContext().defaultParallelism(),
+                    (todo.size() + FILES_PER_PARTITION - 1) / FILES_PER_PARTITION);
+            JavaRDD<InputFile> files = jsc.parallelize(todo, Math.max(1, Math.min(partitions, Math.max(1, todo.size()))));
+            ImageSettings image = new ImageSettings(meta.imageSize(), guard.maxPixels());
+            Dataset<Row> scored = spark.createDataFrame(files.mapPartitions(new ScorePartition(
+                    new SerializableHadoopConf(hadoop), image, meta.classes(), model.engine(), bytes,
+                    settings.batchSize(), threads, timers)), SCORED);
+            List<Column> columns = new ArrayList<>(List.of(col("path"), col("modification_time"), col("size_bytes"),
+                    col("label")));
+            for (int k = 0; k < meta.classes().size(); k++) {
+                columns.add(col("probabilities").getItem(k).alias(probabilityColumn(meta.classes().get(k))));
+            }
+            columns.add(lit(meta.version()).alias("model_version"));
+            columns.add(lit(new Timestamp(System.currentTimeMillis())).alias("scored_at"));
+            columns.add(col("error"));
+            int outputFiles = (int) Math.max(1, (todo.size() + settings.rowsPerFile() - 1L) / settings.rowsPerFile());
+            scored.select(columns.toArray(Column[]::new)).coalesce(outputFiles)
+                    .write().mode(SaveMode.Overwrite).parquet(staging.toString());
+        } finally {
+            ExecutorModels.forget(bytes.id());
+            bytes.destroy();
+        }
+        double scoreSeconds = (System.nanoTime() - scoreStart) / 1e9;
+
+        Dataset<Row> written = spark.read().parquet(staging.toString());
+        long rows = written.count();
+        long errors = written.where(col("error").isNotNull()).count();
+        swapIn(staging, partition);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        LOG.info("scored {} images ({} errors) into {} with model {}; skipped {} files already scored; {} s in all, "
+                        + "{} images/s; task-seconds: read {}, decode+resize {}, inference {}; peak heap {} MB, RSS {} MB",
+                rows - errors, errors, partition, meta.version(), listed.size() - todo.size(), String.format("%.1f", seconds),
+                String.format("%.1f", rows / scoreSeconds), String.format("%.1f", timers.read().value() / 1e9),
+                String.format("%.1f", timers.decode().value() / 1e9), String.format("%.1f", timers.inference().value() / 1e9),
+                peakHeapMb(), peakRssMb());
+        return new Result(listed.size(), listed.size() - todo.size(), rows, rows - errors, errors);
+    }
+
+    /** Files whose (path, modification time) an earlier partition holds for this model version. */
+    private List<InputFile> notYetScored(List<InputFile> listed, ScoreSettings settings, String version) {
+        if (!Storage.exists(settings.output(), hadoop) || !hasPartitions(settings.output())) {
+            return listed;
+        }
+        // an archive's entries are recorded as <archive>!/<entry>: the archive is the unit that was read
+        Set<String> done = new HashSet<>();
+        spark.read().parquet(settings.output().toString())
+                .where(col(RUN_DATE).notEqual(lit(settings.runDate().toString())).and(col("model_version").equalTo(version)))
+                .select(org.apache.spark.sql.functions.substring_index(col("path"), "!/", 1), col("modification_time"))
+                .distinct().collectAsList()
+                .forEach(r -> done.add(r.getString(0) + "\n" + r.getTimestamp(1).getTime()));
+        return listed.stream().filter(f -> !done.contains(f.path() + "\n" + f.modificationTime())).toList();
+    }
+
+    private boolean hasPartitions(URI output) {
+        try {
+            Path p = new Path(output);
+            for (org.apache.hadoop.fs.FileStatus s : p.getFileSystem(hadoop).listStatus(p)) {
+                if (s.isDirectory() && s.getPath().getName().startsWith(RUN_DATE + "=")) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + output + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Replaces the date's partition with the staged one: delete, then one rename (atomic on HDFS and local disk). */
+    private void swapIn(URI staging, URI partition) {
+        Path from = new Path(staging);
+        Path to = new Path(partition);
+        try {
+            FileSystem fs = to.getFileSystem(hadoop);
+            fs.delete(to, true);
+            fs.mkdirs(to.getParent());
+            if (!fs.rename(from, to)) {
+                throw new IOException("rename returned false");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot move " + from + " to " + to + " (re-run the date to finish): "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** {@code p_<class>}, with anything but letters, digits and '_' replaced, e.g. p_with_mask. */
+    static String probabilityColumn(String className) {
+        return "p_" + className.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+    }
+
+    private static long peakHeapMb() {
+        long peak = 0;
+        for (java.lang.management.MemoryPoolMXBean pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == java.lang.management.MemoryType.HEAP && pool.getPeakUsage() != null) {
+                peak += pool.getPeakUsage().getUsed();
+            }
+        }
+        return peak >> 20;
+    }
+
+    /** Peak resident set of this JVM (heap, native libraries, ND4J/ONNX Runtime buffers), from /proc. */
+    private static long peakRssMb() {
+        try {
+            for (String line : Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) >> 10;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: no RSS figure
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,200 @@
+package org.facemask.job;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.facemask.config.ImageSettings;
+import org.facemask.image.ImageLoader;
+import org.facemask.model.Dl4jModel;
+import org.facemask.model.ModelDirectory;
+import org.facemask.samples.SyntheticFaces;
+import org.facemask.testing.SharedFiles;
+import org.facemask.testing.TestImages;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.zip.GZIPOutputStream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+import static org.apache.spark.sql.functions.col;
+import static org.facemask.job.FeaturizeJobTest.sparkArgs;
+import static org.facemask.job.PrepareJobTest.runMain;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** score end to end in local mode: folders, zip and tar.gz archives, bad files, re-runs, increments, a killed run. */
+class ScoreJobTest {
+    @TempDir
+    static Path tmp;
+    static Path model;
+    static Path input;
+    static Path output;
+    static final Map<String, byte[]> IMAGES = new HashMap<>();
+    static final Set<String> BAD = Set.of("empty.jpg", "notes.jpg", "cut.jpg");
+
+    @BeforeAll
+    static void trainAndMakeInput() throws Exception {
+        Path faces = tmp.resolve("faces");
+        new SyntheticFaces(31).writeDataset(faces, 20);
+        Path prepared = tmp.resolve("prepared");
+        assertEquals(0, runMain(sparkArgs("prepare", "prepare.input=" + faces, "prepare.output=" + prepared)).exitCode());
+        model = tmp.resolve("model");
+        PrepareJobTest.Outcome t = runMain(sparkArgs("train", "train.input=" + prepared, "train.output=" + model,
+                "model.base.weights=" + SharedFiles.weights035(), "train.epochs=2"));
+        assertEquals(0, t.exitCode(), t.stderr());
+
+        input = tmp.resolve("archive in");
+        output = tmp.resolve("scores");
+        SyntheticFaces draw = new SyntheticFaces(77);
+        Files.createDirectories(input.resolve("cam 1"));
+        for (int i = 0; i < 4; i++) {
+            byte[] img = TestImages.encode(draw.draw(i % 2 == 0, 100), i % 2 == 0 ? "jpg" : "png");
+            Files.write(input.resolve("cam 1/photo" + i + (i % 2 == 0 ? ".jpg" : ".png")), img);
+            IMAGES.put("cam 1/photo" + i + (i % 2 == 0 ? ".jpg" : ".png"), img);
+        }
+        ByteArrayOutputStream zip = new ByteArrayOutputStream();
+        try (ZipOutputStream z = new ZipOutputStream(zip)) {
+            z.putNextEntry(new ZipEntry("day/"));
+            for (int i = 0; i < 3; i++) {
+                byte[] img = TestImages.encode(draw.draw(i == 0, 90), "jpg");
+                z.putNextEntry(new ZipEntry("day/z" + i + ".jpg"));
+                z.write(img);
+                IMAGES.put("batch.zip!/day/z" + i + ".jpg", img);
+            }
+        }
+        Files.write(input.resolve("batch.zip"), zip.toByteArray());
+        try (OutputStream tgz = new GZIPOutputStream(Files.newOutputStream(input.resolve("more.tar.gz")));
+             org.apache.commons.compress.archivers.tar.TarArchiveOutputStream tar =
+                     new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(tgz)) {
+            for (int i = 0; i < 2; i++) {
+                byte[] img = TestImages.encode(draw.draw(i == 1, 80), "png");
+                org.apache.commons.compress.archivers.tar.TarArchiveEntry e =
+                        new org.apache.commons.compress.archivers.tar.TarArchiveEntry("t" + i + ".png");
+                e.setSize(img.length);
+                tar.putArchiveEntry(e);
+                tar.write(img);
+                tar.closeArchiveEntry();
+                IMAGES.put("more.tar.gz!/t" + i + ".png", img);
+            }
+        }
+        Files.write(input.resolve("empty.jpg"), new byte[0]);
+        Files.writeString(input.resolve("notes.jpg"), "not an image");
+        Files.write(input.resolve("cut.jpg"), TestImages.truncated(TestImages.encode(draw.draw(true, 150), "jpg"), 0.5));
+    }
+
+    static PrepareJobTest.Outcome score(String date, String... extra) {
+        List<String> args = new java.util.ArrayList<>(List.of(sparkArgs("score", "score.model=" + model,
+                "score.input=" + input, "score.output=" + output, "score.run-date=" + date)));
+        args.addAll(List.of(extra));
+        return runMain(args.toArray(String[]::new));
+    }
+
+    private static String relative(String path) {
+        String p = path.replace("file:", "");
+        int at = p.indexOf(input.toString());
+        assertTrue(at >= 0, path);
+        return p.substring(at + input.toString().length() + 1);
+    }
+
+    /** Main.run closes the session it used, so every look at the output gets a session of its own. */
+    static <T> T read(java.util.function.Function<SparkSession, T> query) {
+        try (SparkSession spark = SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false").getOrCreate()) {
+            return query.apply(spark);
+        }
+    }
+
+    static List<Row> partition(String date) {
+        return read(spark -> spark.read().parquet(output.toString()).where(col("run_date").equalTo(date)).collectAsList());
+    }
+
+    @Test
+    void oneRowPerImageAcrossRerunsIncrementsAndAKilledRun() throws Exception {
+        PrepareJobTest.Outcome first = score("2026-11-01");
+        assertEquals(0, first.exitCode(), first.stderr());
+        List<Row> rows = partition("2026-11-01");
+        assertEquals(IMAGES.size() + BAD.size(), rows.size());
+        Set<String> seen = new HashSet<>();
+        ComputationGraph reference = ModelDirectory.open("m", model.toUri(), new Configuration()).loadNetwork(new Configuration());
+        Dl4jModel dl4j = new Dl4jModel(reference, 96);
+        ImageLoader loader = new ImageLoader(new ImageSettings(96, 40_000_000));
+        for (Row r : rows) {
+            String rel = relative(r.getAs("path"));
+            assertTrue(seen.add(rel), "twice: " + rel);
+            assertNotNull(r.getAs("model_version"));
+            assertNotNull(r.getAs("scored_at"));
+            if (BAD.contains(rel)) {
+                assertNotNull(r.getAs("error"), rel);
+                assertNull(r.getAs("label"), rel);
+                assertNull(r.getAs("p_with_mask"), rel);
+                continue;
+            }
+            assertNull(r.getAs("error"), rel + ": " + r.getAs("error"));
+            float pWith = r.getAs("p_with_mask");
+            float pWithout = r.getAs("p_without_mask");
+            assertEquals(1.0, pWith + pWithout, 1e-5);
+            // the same pixels and probabilities as the evaluate path (decoder + DL4J reference network)
+            float[] expected = dl4j.run(List.of(loader.load(IMAGES.get(rel)).pixels().rgb()))[0];
+            assertEquals(expected[0], pWith, 1e-4, rel);
+            assertEquals(expected[0] >= expected[1] ? "with_mask" : "without_mask", r.getAs("label"), rel);
+        }
+        assertTrue(((String) rows.stream().filter(r -> relative(r.getAs("path")).equals("notes.jpg")).findFirst()
+                .orElseThrow().getAs("error")).startsWith("not_an_image"));
+
+        // the same date again: replaced, not appended
+        assertEquals(0, score("2026-11-01").exitCode());
+        assertEquals(rows.size(), partition("2026-11-01").size());
+
+        // the next night: only the new file
+        byte[] added = TestImages.encode(new SyntheticFaces(5).draw(false, 100), "jpg");
+        Files.write(input.resolve("cam 1/new.jpg"), added);
+        assertEquals(0, score("2026-11-02").exitCode());
+        List<Row> second = partition("2026-11-02");
+        assertEquals(1, second.size());
+        assertEquals("cam 1/new.jpg", relative(second.get(0).getAs("path")));
+
+        // a run killed while writing leaves only staging behind; the re-run clears it and completes
+        Path staging = Files.createDirectories(output.resolve("_staging/run_date=2026-11-03"));
+        Files.write(staging.resolve("part-00000-killed.snappy.parquet"), new byte[]{'P', 'A', 'R', '1', 0, 0});
+        assertEquals(0, score("2026-11-03", "score.incremental=false").exitCode());
+        assertFalse(Files.exists(staging));
+        List<Row> third = partition("2026-11-03");
+        assertEquals(rows.size() + 1, third.size());
+        assertEquals(rows.size() + 1, third.stream().map(r -> (String) r.getAs("path")).distinct().count());
+        long files;
+        try (java.util.stream.Stream<Path> list = Files.list(output.resolve("run_date=2026-11-03"))) {
+            files = list.filter(p -> p.toString().endsWith(".parquet")).count();
+        }
+        assertEquals(1, files, "a handful of rows makes one file, not one per partition");
+    }
+
+    @Test
+    void missingModelOrInputFailsFast() {
+        PrepareJobTest.Outcome noModel = runMain(sparkArgs("score", "score.model=" + tmp.resolve("nope"),
+                "score.input=" + tmp, "score.output=" + tmp.resolve("o")));
+        assertEquals(2, noModel.exitCode());
+        assertTrue(noModel.stderr().contains("score.model"), noModel.stderr());
+        PrepareJobTest.Outcome noInput = runMain(sparkArgs("score", "score.model=" + model,
+                "score.input=" + tmp.resolve("nothing here"), "score.output=" + tmp.resolve("o")));
+        assertEquals(2, noInput.exitCode());
+        assertTrue(noInput.stderr().contains("score.input"), noInput.stderr());
+        PrepareJobTest.Outcome badDate = runMain(sparkArgs("score", "score.model=" + model, "score.input=" + tmp,
+                "score.output=" + tmp.resolve("o"), "score.run-date=yesterday"));
+        assertEquals(2, badDate.exitCode());
+        assertTrue(badDate.stderr().contains("score.run-date"), badDate.stderr());
+    }
+}
