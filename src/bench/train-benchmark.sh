@@ -16,7 +16,8 @@ echo "cores: $(nproc)"
 subset() { # $1 = images a class, $2 = folder: the first N files of each class, copied
   for c in with_mask without_mask; do
     mkdir -p "$2/$c"
-    find "$DEV/$c" -type f | sort | head -n "$1" | while read -r f; do cp "$f" "$2/$c/"; done
+    mapfile -t all < <(find "$DEV/$c" -type f | sort)
+    for f in "${all[@]:0:$1}"; do cp "$f" "$2/$c/"; done
   done
 }
 timed() { local s e; s=$(date +%s.%N); "$@"; e=$(date +%s.%N); echo "wall: $(echo "$e - $s" | bc) s"; }
