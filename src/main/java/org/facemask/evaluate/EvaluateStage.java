@@ -1,7 +1,5 @@
 package org.facemask.evaluate;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -9,12 +7,11 @@ import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.facemask.inference.SparkInference;
 import org.facemask.model.InferenceEngine;
+import org.facemask.storage.Json;
 import org.facemask.storage.Storage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +24,6 @@ import java.util.Map;
 public final class EvaluateStage {
     public static final String METRICS_FILE = "metrics.json";
     private static final Logger LOG = LoggerFactory.getLogger(EvaluateStage.class);
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final SparkSession spark;
 
@@ -75,11 +71,7 @@ public final class EvaluateStage {
 
     /** metrics.json with {@code report} as its content, plus confusion_matrix.png and roc.png from {@code metrics}. */
     public static void writeReport(URI dir, Metrics metrics, Map<String, Object> report, Configuration hadoop) {
-        try {
-            Storage.writeString(Storage.child(dir, METRICS_FILE), JSON.writeValueAsString(report) + "\n", hadoop);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Json.writeFile(Storage.child(dir, METRICS_FILE), report, hadoop);
         Storage.writeBytes(Storage.child(dir, "confusion_matrix.png"), Plots.confusion(metrics.classes(), metrics.confusion()), hadoop);
         Storage.writeBytes(Storage.child(dir, "roc.png"), Plots.roc(metrics.roc()), hadoop);
     }

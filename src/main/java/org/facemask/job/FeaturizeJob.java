@@ -1,8 +1,5 @@
 package org.facemask.job;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import org.apache.hadoop.conf.Configuration;
 import org.facemask.config.FeaturizeSettings;
 import org.facemask.config.ImageSettings;
@@ -12,6 +9,7 @@ import org.facemask.featurize.FeaturizeStage;
 import org.facemask.model.Backbone;
 import org.facemask.model.BaseWeightsSource;
 import org.facemask.prepare.PreparedDataset;
+import org.facemask.storage.Json;
 import org.facemask.storage.Storage;
 
 import java.util.LinkedHashMap;
@@ -59,15 +57,7 @@ final class FeaturizeJob implements Job {
             meta.put("engine", model.engine().code());
             meta.put("preprocessing", "RGB, squashed to image_size with area averaging, x/127.5 - 1, NCHW");
             meta.put("input", settings.input().toString());
-            Storage.writeString(Storage.child(settings.output(), METADATA_FILE), toJson(meta), sparkHadoop);
+            Json.writeFile(Storage.child(settings.output(), METADATA_FILE), meta, sparkHadoop);
         };
-    }
-
-    static String toJson(Map<String, Object> value) {
-        try {
-            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value) + "\n";
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("plain maps serialise", e);
-        }
     }
 }

@@ -35,23 +35,32 @@ public record ModelDirectory(URI location, ModelMetadata metadata) {
     }
 
     public ComputationGraph loadNetwork(Configuration hadoop) {
-        Path path = new Path(Storage.child(location, MODEL_FILE));
+        return readNetwork(Storage.child(location, MODEL_FILE), false, hadoop);
+    }
+
+    /** A DL4J ModelSerializer zip from any Hadoop file system; with {@code updater} its training state too. */
+    public static ComputationGraph readNetwork(URI file, boolean updater, Configuration hadoop) {
+        Path path = new Path(file);
         try (InputStream in = path.getFileSystem(hadoop).open(path)) {
-            return ModelSerializer.restoreComputationGraph(in, false);
+            return ModelSerializer.restoreComputationGraph(in, updater);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot load " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static void writeNetwork(URI file, ComputationGraph network, boolean updater, Configuration hadoop) {
+        Path path = new Path(file);
+        try (FSDataOutputStream out = path.getFileSystem(hadoop).create(path, true)) {
+            ModelSerializer.writeModel(network, out, updater);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + path + ": " + e.getMessage(), e);
         }
     }
 
     /** Writes the network and its metadata; the metadata last, so a readable metadata.json means a whole model. */
     public static ModelDirectory write(URI location, ComputationGraph network, ModelMetadata metadata,
                                        Configuration hadoop) {
-        Path path = new Path(Storage.child(location, MODEL_FILE));
-        try (FSDataOutputStream out = path.getFileSystem(hadoop).create(path, true)) {
-            ModelSerializer.writeModel(network, out, false);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + path + ": " + e.getMessage(), e);
-        }
+        writeNetwork(Storage.child(location, MODEL_FILE), network, false, hadoop);
         Storage.writeString(Storage.child(location, ModelMetadata.FILE), metadata.toJson(), hadoop);
         return new ModelDirectory(location, metadata);
     }

@@ -1,11 +1,9 @@
 package org.facemask.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import org.facemask.storage.Json;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +21,6 @@ public record ModelMetadata(String version, List<String> classes, int imageSize,
     public static final String FILE = "metadata.json";
     public static final String PREPROCESSING = "decode (EXIF-upright RGB, alpha on white), squash to image_size x "
             + "image_size with area averaging (bilinear when enlarging), x/127.5 - 1, NCHW";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public String toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -39,26 +36,21 @@ public record ModelMetadata(String version, List<String> classes, int imageSize,
         m.put("base", base);
         m.put("training", training);
         m.put("created_at", createdAt);
-        try {
-            return JSON.writeValueAsString(m) + "\n";
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Json.write(m);
     }
 
     public static ModelMetadata fromJson(String json) {
         try {
-            JsonNode n = JSON.readTree(json);
+            JsonNode n = Json.read(json);
             List<String> classes = new ArrayList<>();
             n.get("classes").forEach(c -> classes.add(c.asText()));
             JsonNode base = n.get("base");
-            @SuppressWarnings("unchecked")
-            Map<String, Object> training = JSON.convertValue(n.get("training"), Map.class);
+            Map<String, Object> training = Json.toMap(n.get("training"));
             return new ModelMetadata(n.get("model_version").asText(), List.copyOf(classes), n.get("image_size").asInt(),
                     base.get("alpha").asDouble(), base.get("pretrained").asBoolean(),
                     base.get("weights_sha256").isNull() ? null : base.get("weights_sha256").asText(),
                     n.get("created_at").asText(), training);
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             throw new IllegalArgumentException("not a model metadata.json: " + e.getMessage(), e);
         }
     }

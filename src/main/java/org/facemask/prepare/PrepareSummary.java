@@ -1,8 +1,7 @@
 package org.facemask.prepare;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+
+import org.facemask.storage.Json;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,8 +27,6 @@ public record PrepareSummary(long files, long accepted, long rejected, long dupl
                              Map<String, Map<String, Long>> splits, Map<String, Long> rejectedByReason,
                              int imageSize, long seed, String input, double seconds) {
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
     public String toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("files", files);
@@ -43,10 +40,6 @@ public record PrepareSummary(long files, long accepted, long rejected, long dupl
         m.put("seed", seed);
         m.put("input", input);
         m.put("seconds", Math.round(seconds * 10) / 10.0);
-        try {
-            return JSON.writeValueAsString(m) + "\n";
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("summary is plain maps and numbers", e);
-        }
+        return Json.write(m);
     }
 }

@@ -1,17 +1,11 @@
 package org.facemask.train;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataOutputStream;
-import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
+import org.facemask.model.ModelDirectory;
+import org.facemask.storage.Json;
 import org.facemask.storage.Storage;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,7 +19,6 @@ import java.util.Map;
  * network.
  */
 final class Checkpoints {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private final URI dir;
     private final Configuration hadoop;
 
@@ -48,11 +41,7 @@ final class Checkpoints {
         m.put("best_epoch", state.bestEpoch());
         m.put("best_val_loss", state.bestValLoss());
         m.put("epochs", state.epochs().stream().map(EpochMetrics::toMap).toList());
-        try {
-            Storage.writeString(Storage.child(dir, "state.json"), JSON.writeValueAsString(m), hadoop);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Json.writeFile(Storage.child(dir, "state.json"), m, hadoop);
     }
 
     /** @return the saved state, or null when there is no checkpoint */
@@ -63,13 +52,13 @@ final class Checkpoints {
             return null;
         }
         try {
-            Map<String, Object> m = JSON.readValue(Storage.readString(file, hadoop), Map.class);
+            Map<String, Object> m = Json.toMap(Json.read(Storage.readString(file, hadoop)));
             List<EpochMetrics> epochs = new ArrayList<>();
             ((List<Map<String, Object>>) m.get("epochs")).forEach(e -> epochs.add(EpochMetrics.fromMap(e)));
             return new State((String) m.get("mode"), epochs, ((Number) m.get("best_epoch")).intValue(),
                     ((Number) m.get("best_val_loss")).doubleValue());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 
@@ -82,20 +71,10 @@ final class Checkpoints {
     }
 
     private void write(ComputationGraph network, String name) {
-        Path path = new Path(Storage.child(dir, name));
-        try (FSDataOutputStream out = path.getFileSystem(hadoop).create(path, true)) {
-            ModelSerializer.writeModel(network, out, true);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write checkpoint " + path + ": " + e.getMessage(), e);
-        }
+        ModelDirectory.writeNetwork(Storage.child(dir, name), network, true, hadoop);
     }
 
     private ComputationGraph read(String name) {
-        Path path = new Path(Storage.child(dir, name));
-        try (InputStream in = path.getFileSystem(hadoop).open(path)) {
-            return ModelSerializer.restoreComputationGraph(in, true);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read checkpoint " + path + ": " + e.getMessage(), e);
-        }
+        return ModelDirectory.readNetwork(Storage.child(dir, name), true, hadoop);
     }
 }

@@ -1,0 +1,42 @@
+package org.facemask.storage;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import java.net.URI;
+import java.util.Map;
+
+/** The JSON files of the pipeline (summary.json, metadata.json, metrics.json, ...): indented, read back as trees. */
+public final class Json {
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private Json() {
+    }
+
+    public static String write(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not serialisable as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    public static JsonNode read(String json) {
+        try {
+            return MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> toMap(JsonNode node) {
+        return MAPPER.convertValue(node, Map.class);
+    }
+
+    public static void writeFile(URI uri, Object value, org.apache.hadoop.conf.Configuration conf) {
+        Storage.writeString(uri, write(value), conf);
+    }
+}
