@@ -9,15 +9,13 @@ import java.net.URI;
  * @param input     a prepared dataset (its test split is evaluated) or a folder tree with one folder per class
  * @param output    where metrics.json and the plots go
  * @param overwrite replace an existing output
- * @param batchSize images per forward pass
  */
-public record EvaluateSettings(URI model, URI input, URI output, boolean overwrite, int batchSize) {
+public record EvaluateSettings(URI model, URI input, URI output, boolean overwrite) {
     public static EvaluateSettings from(Config c) {
         return new EvaluateSettings(
                 StorageUri.parse("evaluate.model", c.getString("model")),
                 StorageUri.parse("evaluate.input", c.getString("input")),
                 StorageUri.parse("evaluate.output", c.getString("output")),
-                c.getBoolean("overwrite"),
-                Checks.intIn("evaluate.batch-size", c.getInt("batch-size"), 1, 4096));
+                c.getBoolean("overwrite"));
     }
 }

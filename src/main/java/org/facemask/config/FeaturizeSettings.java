@@ -8,16 +8,14 @@ import java.net.URI;
  * @param input      a prepared dataset (the output of prepare)
  * @param output     where features/ and featurize.json go
  * @param overwrite  replace an existing output
- * @param batchSize  images per forward pass
  * @param partitions Spark partitions; 0 keeps the prepared dataset's
  */
-public record FeaturizeSettings(URI input, URI output, boolean overwrite, int batchSize, int partitions) {
+public record FeaturizeSettings(URI input, URI output, boolean overwrite, int partitions) {
     public static FeaturizeSettings from(Config c) {
         return new FeaturizeSettings(
                 StorageUri.parse("featurize.input", c.getString("input")),
                 StorageUri.parse("featurize.output", c.getString("output")),
                 c.getBoolean("overwrite"),
-                Checks.intIn("featurize.batch-size", c.getInt("batch-size"), 1, 4096),
                 Checks.intIn("featurize.partitions", c.getInt("partitions"), 0, 100_000));
     }
 }

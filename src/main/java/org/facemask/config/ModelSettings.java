@@ -16,9 +16,10 @@ import java.util.Set;
  * @param headDropout dropout rate after it (the fraction dropped, as in Keras)
  * @param engine      runtime for inference (featurize, evaluate, score)
  * @param inferenceThreads ONNX Runtime threads per session; 0 = spark.task.cpus
+ * @param inferenceBatch   images per forward pass in featurize, evaluate and score
  */
 public record ModelSettings(double alpha, BaseWeights weights, int headHidden, double headDropout,
-                            org.facemask.model.InferenceEngine engine, int inferenceThreads)
+                            org.facemask.model.InferenceEngine engine, int inferenceThreads, int inferenceBatch)
         implements Serializable {
     static final Set<Double> ALPHAS = Set.of(0.35, 0.5, 0.75, 1.0, 1.3, 1.4);
     static final Set<Integer> KERAS_SIZES = Set.of(96, 128, 160, 192, 224);
@@ -48,7 +49,8 @@ public record ModelSettings(double alpha, BaseWeights weights, int headHidden, d
                 Checks.intIn("model.head.hidden", c.getInt("head.hidden"), 1, 65_536),
                 checkDropout(c.getDouble("head.dropout")),
                 org.facemask.model.InferenceEngine.parse("model.engine", c.getString("engine")),
-                Checks.intIn("model.inference-threads", c.getInt("inference-threads"), 0, 256));
+                Checks.intIn("model.inference-threads", c.getInt("inference-threads"), 0, 256),
+                Checks.intIn("model.inference-batch", c.getInt("inference-batch"), 1, 4096));
     }
 
     private static double checkDropout(double rate) {

@@ -13,11 +13,10 @@ import java.time.format.DateTimeParseException;
  * @param output       the scores dataset, partitioned by run_date
  * @param runDate      the partition this run writes (replaced as a whole on a re-run)
  * @param incremental  skip files already scored by the same model version with the same modification time
- * @param batchSize    images per forward pass
  * @param partitions   Spark partitions for reading and scoring; 0 = automatic
  * @param rowsPerFile  rows per output Parquet file, to keep files few and large
  */
-public record ScoreSettings(URI model, URI input, URI output, LocalDate runDate, boolean incremental, int batchSize,
+public record ScoreSettings(URI model, URI input, URI output, LocalDate runDate, boolean incremental,
                             int partitions, int rowsPerFile) {
     public static ScoreSettings from(Config c) {
         String date = c.getString("run-date").trim();
@@ -33,7 +32,6 @@ public record ScoreSettings(URI model, URI input, URI output, LocalDate runDate,
                 StorageUri.parse("score.output", c.getString("output")),
                 runDate,
                 c.getBoolean("incremental"),
-                Checks.intIn("score.batch-size", c.getInt("batch-size"), 1, 4096),
                 Checks.intIn("score.partitions", c.getInt("partitions"), 0, 100_000),
                 Checks.intIn("score.rows-per-file", c.getInt("rows-per-file"), 1, 100_000_000));
     }

@@ -13,6 +13,9 @@ import java.io.IOException;
 import static org.bytedeco.opencv.global.opencv_core.CV_8U;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_REDUCED_COLOR_2;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_REDUCED_COLOR_4;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_REDUCED_COLOR_8;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_UNCHANGED;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2RGB;
@@ -29,7 +32,9 @@ import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
  *       instead of being dropped, and 16-bit samples are scaled, not truncated; palette and grey become RGB;</li>
  *   <li>GIF: the JDK's ImageIO (OpenCV 4.5 has no GIF reader); the first frame, transparency onto white.</li>
  * </ul>
- * The header is checked against {@code maxPixels} before anything is decoded.
+ * The header is checked against {@code maxPixels} before anything is decoded. A JPEG much larger than the size it
+ * will be resized to is decoded at 1/2, 1/4 or 1/8 scale by libjpeg itself (DCT-domain scaling, itself an
+ * averaging filter), so a 17-megapixel photo costs a fraction of a full decode.
  */
 public final class ImageDecoder {
     static {
@@ -43,12 +48,26 @@ public final class ImageDecoder {
         this.maxPixels = maxPixels;
     }
 
-    /** The decoded image and the header it was decoded from (format, size before orientation). */
-    public record Decoded(ImageHeader header, RgbImage image) {
+    /**
+     * @param header         format and stored size
+     * @param image          upright RGB pixels, possibly reduced (see {@link #decode(byte[], int)})
+     * @param originalWidth  width of the upright image at full size
+     * @param originalHeight height of the upright image at full size
+     */
+    public record Decoded(ImageHeader header, RgbImage image, int originalWidth, int originalHeight) {
     }
 
-    /** @throws ImageRejectedException with the reason the file cannot be used */
+    /** Full-size decode. @throws ImageRejectedException with the reason the file cannot be used */
     public Decoded decode(byte[] bytes) {
+        return decode(bytes, 0);
+    }
+
+    /**
+     * @param minSide the smallest side the caller needs; a JPEG is decoded at the largest reduction (1/2, 1/4, 1/8)
+     *                that keeps both sides at least this long; 0 = full size
+     * @throws ImageRejectedException with the reason the file cannot be used
+     */
+    public Decoded decode(byte[] bytes, int minSide) {
         if (bytes.length == 0) {
             throw new ImageRejectedException(RejectReason.EMPTY_FILE, "file is empty (0 bytes)");
         }
@@ -60,15 +79,40 @@ public final class ImageDecoder {
         if (header.format() == ImageFormat.JPEG && !ImageHeader.isCompleteJpeg(bytes)) {
             throw new ImageRejectedException(RejectReason.CORRUPT, "truncated JPEG: no end-of-image marker");
         }
-        RgbImage image = header.format() == ImageFormat.GIF ? decodeWithImageIo(bytes) : decodeWithOpenCv(bytes, header);
-        return new Decoded(header, image);
+        int reduction = header.format() == ImageFormat.JPEG ? jpegReduction(header, minSide) : 1;
+        RgbImage image = header.format() == ImageFormat.GIF ? decodeWithImageIo(bytes)
+                : decodeWithOpenCv(bytes, header, reduction);
+        // EXIF orientation may have turned the picture a quarter: the upright full size follows the decoded shape
+        boolean turned = image.width() != image.height()
+                && (image.width() > image.height()) != (header.width() > header.height());
+        return new Decoded(header, image, turned ? header.height() : header.width(),
+                turned ? header.width() : header.height());
     }
 
-    private static RgbImage decodeWithOpenCv(byte[] bytes, ImageHeader header) {
+    /** The largest of 8, 4, 2 that keeps both sides at least {@code minSide}, else 1. */
+    static int jpegReduction(ImageHeader header, int minSide) {
+        if (minSide <= 0) {
+            return 1;
+        }
+        int shorter = Math.min(header.width(), header.height());
+        for (int f = 8; f >= 2; f /= 2) {
+            if (shorter / f >= minSide) {
+                return f;
+            }
+        }
+        return 1;
+    }
+
+    private static RgbImage decodeWithOpenCv(byte[] bytes, ImageHeader header, int reduction) {
         try (PointerScope scope = new PointerScope()) {
             Mat encoded = new Mat(1, bytes.length, CV_8UC1, new BytePointer(bytes));
             // JPEG never has alpha, and IMREAD_COLOR is what applies its EXIF orientation and converts CMYK
-            int flags = header.format() == ImageFormat.JPEG ? IMREAD_COLOR : IMREAD_UNCHANGED;
+            int flags = header.format() != ImageFormat.JPEG ? IMREAD_UNCHANGED : switch (reduction) {
+                case 8 -> IMREAD_REDUCED_COLOR_8;
+                case 4 -> IMREAD_REDUCED_COLOR_4;
+                case 2 -> IMREAD_REDUCED_COLOR_2;
+                default -> IMREAD_COLOR;
+            };
             Mat mat = imdecode(encoded, flags);
             if (mat == null || mat.empty()) {
                 throw new ImageRejectedException(RejectReason.CORRUPT, header.format() + " data could not be decoded");

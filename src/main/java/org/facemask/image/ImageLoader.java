@@ -27,9 +27,8 @@ public final class ImageLoader {
 
     /** @throws ImageRejectedException when the bytes are not a usable image */
     public Loaded load(byte[] bytes) {
-        ImageDecoder.Decoded decoded = decoder.decode(bytes);
-        RgbImage upright = decoded.image();
-        return new Loaded(decoded.header().format(), upright.width(), upright.height(),
-                ImageResizer.squareResize(upright, size));
+        ImageDecoder.Decoded decoded = decoder.decode(bytes, size);
+        return new Loaded(decoded.header().format(), decoded.originalWidth(), decoded.originalHeight(),
+                ImageResizer.squareResize(decoded.image(), size));
     }
 }

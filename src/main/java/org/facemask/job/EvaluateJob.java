@@ -75,7 +75,7 @@ final class EvaluateJob implements Job {
             }
             List<String> classes = directory.metadata().classes();
             EvaluateStage.Predictions p = new EvaluateStage(spark).predict(images, network, classes, model.engine(),
-                    model.inferenceThreads(), size, settings.batchSize());
+                    model.inferenceThreads(), size, model.inferenceBatch());
             Metrics metrics = Metrics.compute(classes, p.truth(), p.probabilities());
             report.putAll(metrics.toMap());
             report.put("unknown_label", p.unknownLabel());

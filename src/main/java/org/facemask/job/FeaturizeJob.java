@@ -46,7 +46,7 @@ final class FeaturizeJob implements Job {
             Storage.clearOutput(settings.output(), settings.overwrite(), sparkHadoop);
             Backbone backbone = Backbone.create(model, image.size(), weights, 0, sparkHadoop);
             long count = new FeaturizeStage(spark).run(dataset, backbone, model.engine(), model.inferenceThreads(),
-                    settings.batchSize(), settings.partitions(), settings.output());
+                    model.inferenceBatch(), settings.partitions(), settings.output());
             Map<String, Object> meta = new LinkedHashMap<>();
             meta.put("images", count);
             meta.put("classes", dataset.classes());

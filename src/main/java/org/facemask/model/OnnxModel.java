@@ -5,6 +5,8 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +23,26 @@ public final class OnnxModel implements InferenceModel, AutoCloseable {
     private final int imageSize;
     private final int threadsPerSession;
     private final int outputSize;
-    private final ConcurrentLinkedDeque<OrtSession> idle = new ConcurrentLinkedDeque<>();
+    private final ConcurrentLinkedDeque<Session> idle = new ConcurrentLinkedDeque<>();
+
+    /** A session and the direct input buffer it reuses (ONNX Runtime reads a direct buffer without copying it). */
+    private static final class Session {
+        final OrtSession ort;
+        FloatBuffer input = ByteBuffer.allocateDirect(0).order(ByteOrder.nativeOrder()).asFloatBuffer();
+
+        Session(OrtSession ort) {
+            this.ort = ort;
+        }
+
+        FloatBuffer input(int floats) {
+            if (input.capacity() < floats) {
+                input = ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            }
+            input.clear();
+            input.limit(floats);
+            return input;
+        }
+    }
 
     public OnnxModel(byte[] model, int imageSize, int threadsPerSession) {
         this.model = model;
@@ -32,16 +53,17 @@ public final class OnnxModel implements InferenceModel, AutoCloseable {
 
     @Override
     public float[][] run(List<byte[]> images) {
-        OrtSession session = idle.pollFirst();
+        Session session = idle.pollFirst();
         try {
             if (session == null) {
-                session = newSession();
+                session = new Session(newSession());
             }
             OrtEnvironment env = OrtEnvironment.getEnvironment();
-            float[] input = Preprocessing.toNchw(images, imageSize);
-            try (OnnxTensor tensor = OnnxTensor.createTensor(env, FloatBuffer.wrap(input),
+            FloatBuffer input = session.input(images.size() * 3 * imageSize * imageSize);
+            Preprocessing.toNchw(images, imageSize, input);
+            try (OnnxTensor tensor = OnnxTensor.createTensor(env, input,
                     new long[]{images.size(), 3, imageSize, imageSize});
-                 OrtSession.Result result = session.run(Map.of(OnnxExporter.INPUT, tensor))) {
+                 OrtSession.Result result = session.ort.run(Map.of(OnnxExporter.INPUT, tensor))) {
                 return (float[][]) result.get(0).getValue();
             }
         } catch (OrtException e) {
@@ -70,10 +92,10 @@ public final class OnnxModel implements InferenceModel, AutoCloseable {
 
     @Override
     public void close() {
-        OrtSession s;
+        Session s;
         while ((s = idle.pollFirst()) != null) {
             try {
-                s.close();
+                s.ort.close();
             } catch (OrtException e) {
                 // closing frees native memory; nothing useful to do if it fails
             }

@@ -26,10 +26,19 @@ public final class Preprocessing {
         return Nd4j.create(toNchw(images, size), new long[]{images.size(), 3, size, size}, DataType.FLOAT);
     }
 
-    /** The same values as {@link #toInput}, as a flat NCHW array (for engines other than ND4J). */
+    /** The same values as {@link #toInput}, as a flat NCHW array. */
     public static float[] toNchw(List<byte[]> images, int size) {
+        java.nio.FloatBuffer out = java.nio.FloatBuffer.allocate(images.size() * 3 * size * size);
+        toNchw(images, size, out);
+        return out.array();
+    }
+
+    /**
+     * Writes the values of {@link #toInput} into {@code out} from position 0 (for engines that take a buffer: a
+     * direct buffer reused across batches saves two copies of every batch).
+     */
+    public static void toNchw(List<byte[]> images, int size, java.nio.FloatBuffer out) {
         int plane = size * size;
-        float[] data = new float[images.size() * 3 * plane];
         for (int n = 0; n < images.size(); n++) {
             byte[] rgb = images.get(n);
             if (rgb.length != plane * 3) {
@@ -38,11 +47,10 @@ public final class Preprocessing {
             }
             int base = n * 3 * plane;
             for (int p = 0; p < plane; p++) {
-                data[base + p] = normalise(rgb[p * 3]);
-                data[base + plane + p] = normalise(rgb[p * 3 + 1]);
-                data[base + 2 * plane + p] = normalise(rgb[p * 3 + 2]);
+                out.put(base + p, normalise(rgb[p * 3]));
+                out.put(base + plane + p, normalise(rgb[p * 3 + 1]));
+                out.put(base + 2 * plane + p, normalise(rgb[p * 3 + 2]));
             }
         }
-        return data;
     }
 }

@@ -116,9 +116,6 @@ final class ScorePartition implements FlatMapFunction<Iterator<InputFile>, Row> 
                 try {
                     pendingPixels.add(loader.load(bytes).pixels().rgb());
                     pending.add(new Object[]{path, modified, (long) bytes.length});
-                    if (pending.size() >= batchSize) {
-                        flush();
-                    }
                 } catch (ImageRejectedException e) {
                     ready.add(RowFactory.create(path, modified, (long) bytes.length, null, null,
                             e.reason().code() + ": " + e.getMessage()));
@@ -127,6 +124,9 @@ final class ScorePartition implements FlatMapFunction<Iterator<InputFile>, Row> 
                             "corrupt: decoder failed: " + e.getMessage()));
                 } finally {
                     timers.decode().add(System.nanoTime() - start);
+                }
+                if (pending.size() >= batchSize) {
+                    flush();
                 }
             }
 

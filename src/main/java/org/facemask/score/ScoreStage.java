@@ -104,7 +104,7 @@ public final class ScoreStage {
             ImageSettings image = new ImageSettings(meta.imageSize(), guard.maxPixels());
             Dataset<Row> scored = spark.createDataFrame(files.mapPartitions(new ScorePartition(
                     new SerializableHadoopConf(hadoop), image, meta.classes(), model.engine(), bytes,
-                    settings.batchSize(), threads, timers)), SCORED);
+                    model.inferenceBatch(), threads, timers)), SCORED);
             List<Column> columns = new ArrayList<>(List.of(col("path"), col("modification_time"), col("size_bytes"),
                     col("label")));
             for (int k = 0; k < meta.classes().size(); k++) {
@@ -114,7 +114,8 @@ public final class ScoreStage {
             columns.add(lit(new Timestamp(System.currentTimeMillis())).alias("scored_at"));
             columns.add(col("error"));
             int outputFiles = (int) Math.max(1, (todo.size() + settings.rowsPerFile() - 1L) / settings.rowsPerFile());
-            scored.select(columns.toArray(Column[]::new)).coalesce(outputFiles)
+            // repartition, not coalesce: coalesce would pull the whole scoring into outputFiles tasks
+            scored.select(columns.toArray(Column[]::new)).repartition(outputFiles)
                     .write().mode(SaveMode.Overwrite).parquet(staging.toString());
         } finally {
             ExecutorModels.forget(bytes.id());

@@ -79,7 +79,8 @@ public final class TrainStage {
             URI features = Storage.child(work, FeaturizeStage.FEATURES_DIR);
             if (!Storage.exists(Storage.child(features, "_SUCCESS"), hadoop)) {
                 Storage.delete(features, hadoop);
-                new FeaturizeStage(spark).run(dataset, backbone, model.engine(), model.inferenceThreads(), 64, 0, work);
+                new FeaturizeStage(spark).run(dataset, backbone, model.engine(), model.inferenceThreads(),
+                        model.inferenceBatch(), 0, work);
             }
             Dataset<Row> table = spark.read().parquet(features.toString());
             TrainingData.FromFeatures toDataSet = new TrainingData.FromFeatures(classes);
@@ -156,7 +157,7 @@ public final class TrainStage {
         Dataset<Row> test = dataset.images(spark).where(col(PreparedColumns.SPLIT).equalTo(Split.TEST.code()))
                 .select(PreparedColumns.PATH, PreparedColumns.LABEL, PreparedColumns.PIXELS);
         EvaluateStage.Predictions predictions = new EvaluateStage(spark).predict(test, classifier, classes,
-                model.engine(), model.inferenceThreads(), dataset.imageSize(), 64);
+                model.engine(), model.inferenceThreads(), dataset.imageSize(), model.inferenceBatch());
         Metrics testMetrics = Metrics.compute(classes, predictions.truth(), predictions.probabilities());
 
         Map<String, Object> training = new LinkedHashMap<>();

@@ -134,4 +134,22 @@ class ImageDecoderTest {
         assertEquals(reason, e.reason(), e.getMessage());
         return e;
     }
+
+    @Test
+    void bigJpegsAreDecodedReducedButReportTheirFullSize() {
+        byte[] jpeg = TestImages.encode(TestImages.quadrants(1000, 600, BufferedImage.TYPE_INT_RGB), "jpg");
+        ImageDecoder.Decoded reduced = decoder.decode(jpeg, 140);
+        // 600 / 4 = 150 >= 140, 600 / 8 = 75 < 140
+        assertEquals(250, reduced.image().width());
+        assertEquals(150, reduced.image().height());
+        assertEquals(1000, reduced.originalWidth());
+        assertEquals(600, reduced.originalHeight());
+        assertQuadrants(reduced.image(), 12);
+        assertEquals(1000, decoder.decode(jpeg).image().width());
+        // turned upright by EXIF, the full size is reported upright too
+        ImageDecoder.Decoded turned = decoder.decode(TestImages.withExifOrientation(jpeg, 6), 140);
+        assertEquals(600, turned.originalWidth());
+        assertEquals(1000, turned.originalHeight());
+        assertEquals(150, turned.image().width());
+    }
 }

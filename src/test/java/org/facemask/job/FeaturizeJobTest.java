@@ -52,7 +52,7 @@ class FeaturizeJobTest {
         Path weights = SharedFiles.weights035();
         Path out = tmp.resolve("features");
         PrepareJobTest.Outcome o = runMain(sparkArgs("featurize", "featurize.input=" + prepared,
-                "featurize.output=" + out, "featurize.batch-size=3", "model.base.weights=" + weights));
+                "featurize.output=" + out, "model.inference-batch=3", "model.base.weights=" + weights));
         assertEquals(0, o.exitCode(), o.stderr());
 
         ComputationGraph reference = new ComputationGraph(MobileNetV2.backbone(0.35, SIZE, 1));
