@@ -1,6 +1,7 @@
 package org.facemask.config;
 
 import com.typesafe.config.Config;
+import org.facemask.image.Augmentation;
 
 import java.io.Serializable;
 import java.net.URI;
@@ -21,10 +22,14 @@ import java.util.Locale;
  * @param seed               seeds initialisation, dropout and shuffling
  * @param patience           stop after this many epochs without a lower validation loss; 0 = never stop early
  * @param resume             continue from the last checkpoint in {@code output}
+ * @param augmentCopies      features mode: augmented copies of each training image, featurized once; end-to-end:
+ *                           above 0 augments every training image anew in every epoch; 0 = no augmentation
+ * @param augmentation       the random variations applied
  */
 public record TrainSettings(URI input, URI output, boolean overwrite, Mode mode, int epochs, Updater updater,
                             double learningRate, int batchSize, int averagingFrequency, int workers, long seed,
-                            int patience, boolean resume) implements Serializable {
+                            int patience, boolean resume, int augmentCopies, Augmentation augmentation)
+        implements Serializable {
     public enum Mode { FEATURES, END_TO_END }
 
     public enum Updater { ADAM, SGD }
@@ -47,7 +52,12 @@ public record TrainSettings(URI input, URI output, boolean overwrite, Mode mode,
                 Checks.intIn("train.workers", c.getInt("workers"), 0, 10_000),
                 c.getLong("seed"),
                 Checks.intIn("train.patience", c.getInt("patience"), 0, 10_000),
-                c.getBoolean("resume"));
+                c.getBoolean("resume"),
+                Checks.intIn("train.augment.copies", c.getInt("augment.copies"), 0, 100),
+                new Augmentation(c.getBoolean("augment.flip"),
+                        Checks.fraction("train.augment.rotation", c.getDouble("augment.rotation") / 180) * 180,
+                        Checks.fraction("train.augment.zoom", c.getDouble("augment.zoom")),
+                        Checks.fraction("train.augment.shift", c.getDouble("augment.shift"))));
     }
 
     static <E extends Enum<E>> E parse(String key, String value, Class<E> type) {

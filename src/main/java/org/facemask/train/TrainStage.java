@@ -14,6 +14,7 @@ import org.facemask.evaluate.EvaluateStage;
 import org.facemask.evaluate.Metrics;
 import org.facemask.evaluate.Plots;
 import org.facemask.featurize.FeaturizeStage;
+import org.facemask.inference.SparkInference;
 import org.facemask.model.Backbone;
 import org.facemask.model.Classifier;
 import org.facemask.model.ModelDirectory;
@@ -84,12 +85,17 @@ public final class TrainStage {
             }
             Dataset<Row> table = spark.read().parquet(features.toString());
             TrainingData.FromFeatures toDataSet = new TrainingData.FromFeatures(classes);
-            train = examples(table, FeaturizeStage.FEATURES, toDataSet, settings);
+            Dataset<Row> trainTable = settings.augmentCopies() > 0
+                    ? table.unionByName(augmentedFeatures(dataset, backbone, model, settings, work)) : table;
+            train = examples(trainTable, FeaturizeStage.FEATURES, toDataSet, settings, true);
             val = new DriverValidation(rows(table, Split.VAL, FeaturizeStage.FEATURES), toDataSet);
         } else {
             Dataset<Row> table = dataset.images(spark);
-            TrainingData.FromPixels toDataSet = new TrainingData.FromPixels(classes, dataset.imageSize());
-            train = examples(table, PreparedColumns.PIXELS, toDataSet, settings);
+            boolean augment = settings.augmentCopies() > 0;
+            TrainingData.FromPixels toDataSet = new TrainingData.FromPixels(classes, dataset.imageSize(), null);
+            // augmented examples must be made anew every epoch, so they are not kept
+            train = examples(table, PreparedColumns.PIXELS, augment ? new TrainingData.FromPixels(classes,
+                    dataset.imageSize(), settings.augmentation()) : toDataSet, settings, !augment);
             val = new DriverValidation(rows(table, Split.VAL, PreparedColumns.PIXELS), toDataSet);
         }
         long trainCount = train.count();
@@ -176,6 +182,9 @@ public final class TrainStage {
         training.put("seed", settings.seed());
         training.put("patience", settings.patience());
         training.put("head", Map.of("hidden", model.headHidden(), "dropout", model.headDropout()));
+        training.put("augmentation", settings.augmentCopies() == 0 ? "none" : Map.of("copies", settings.augmentCopies(),
+                "flip", settings.augmentation().flip(), "rotation", settings.augmentation().rotationDegrees(),
+                "zoom", settings.augmentation().zoom(), "shift", settings.augmentation().shift()));
         training.put("images", Map.of("train", trainCount, "val", valCount, "test", testMetrics.images()));
         training.put("input", dataset.location().toString());
         ModelMetadata metadata = new ModelMetadata(versionOf(classifier), classes, dataset.imageSize(), backbone.alpha(),
@@ -191,16 +200,37 @@ public final class TrainStage {
         return new Result(written, testMetrics, bestEpoch, epochs);
     }
 
-    /** The training split as one-example DataSets, spread over the workers and kept for every epoch. */
+    /** The training split as one-example DataSets, spread over the workers, kept for every epoch if {@code keep}. */
     private JavaRDD<DataSet> examples(Dataset<Row> table, String inputColumn,
                                       org.apache.spark.api.java.function.Function<Row, DataSet> toDataSet,
-                                      TrainSettings settings) {
+                                      TrainSettings settings, boolean keep) {
         int workers = settings.workers() > 0 ? settings.workers() : spark.sparkContext().defaultParallelism();
-        return table.where(col(PreparedColumns.SPLIT).equalTo(Split.TRAIN.code()))
+        JavaRDD<DataSet> examples = table.where(col(PreparedColumns.SPLIT).equalTo(Split.TRAIN.code()))
                 .select(PreparedColumns.LABEL, inputColumn)
                 .javaRDD().map(toDataSet)
-                .repartition(workers)
-                .persist(StorageLevel.MEMORY_AND_DISK_SER());
+                .repartition(workers);
+        return keep ? examples.persist(StorageLevel.MEMORY_AND_DISK_SER()) : examples;
+    }
+
+    /** Features of {@code augment.copies} augmented variants of every training image, featurized once. */
+    private Dataset<Row> augmentedFeatures(PreparedDataset dataset, Backbone backbone, ModelSettings model,
+                                           TrainSettings settings, URI work) {
+        URI dir = Storage.child(work, "features-augmented");
+        if (!Storage.exists(Storage.child(dir, "_SUCCESS"), hadoop)) {
+            Storage.delete(dir, hadoop);
+            Dataset<Row> train = dataset.images(spark).where(col(PreparedColumns.SPLIT).equalTo(Split.TRAIN.code()))
+                    .select(PreparedColumns.PATH, PreparedColumns.LABEL, PreparedColumns.SPLIT, PreparedColumns.SHA256,
+                            PreparedColumns.PIXELS);
+            Dataset<Row> variants = spark.createDataFrame(train.javaRDD().flatMap(new TrainingData.AugmentedCopies(
+                    settings.augmentation(), settings.augmentCopies(), dataset.imageSize(), settings.seed())), train.schema());
+            try (SparkInference inference = new SparkInference(spark, backbone.graph(), model.engine(),
+                    dataset.imageSize(), model.inferenceThreads())) {
+                inference.apply(variants, FeaturizeStage.FEATURES, model.inferenceBatch(), 0)
+                        .write().parquet(dir.toString());
+            }
+            LOG.info("featurized {} augmented copies of each training image", settings.augmentCopies());
+        }
+        return spark.read().parquet(dir.toString());
     }
 
     /** A split's (label, input) rows on the driver, in a stable order. */

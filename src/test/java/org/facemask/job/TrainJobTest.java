@@ -126,4 +126,17 @@ class TrainJobTest {
         assertEquals(2, refused.exitCode());
         assertTrue(refused.stderr().contains("train.overwrite=true"), refused.stderr());
     }
+
+    @Test
+    void augmentedCopiesJoinTheTrainingSet() throws Exception {
+        Path augmented = tmp.resolve("augmented");
+        PrepareJobTest.Outcome t = runMain(sparkArgs("train", "train.input=" + prepared, "train.output=" + augmented,
+                "model.base.weights=" + weights, "train.epochs=1", "train.augment.copies=2"));
+        assertEquals(0, t.exitCode(), t.stderr());
+        JsonNode training = json(augmented.resolve("metadata.json")).get("training");
+        // 28 training images a class, each with two variants
+        assertEquals(3 * 56, training.get("images").get("train").asInt());
+        assertEquals(2, training.get("augmentation").get("copies").asInt());
+        assertEquals(8, json(augmented.resolve("metrics.json")).get("test").get("images").asInt());
+    }
 }

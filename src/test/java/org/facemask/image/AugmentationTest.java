@@ -1,0 +1,53 @@
+package org.facemask.image;
+
+import org.facemask.testing.TestImages;
+import org.junit.jupiter.api.Test;
+
+import java.awt.image.BufferedImage;
+import java.util.Random;
+
+import static org.facemask.image.ImageDecoderTest.assertColour;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+class AugmentationTest {
+    private static RgbImage quadrants() {
+        return new ImageDecoder(1_000_000).decode(TestImages.encode(
+                TestImages.quadrants(64, 64, BufferedImage.TYPE_INT_RGB), "png")).image();
+    }
+
+    @Test
+    void noVariationIsTheIdentity() {
+        RgbImage in = quadrants();
+        assertArrayEquals(in.rgb(), new Augmentation(false, 0, 0, 0).apply(in, new Random(1)).rgb());
+    }
+
+    @Test
+    void flipMirrorsLeftAndRight() {
+        Augmentation flipOnly = new Augmentation(true, 0, 0, 0);
+        Random random = new Random(3);
+        boolean mirrored = false;
+        for (int i = 0; i < 10 && !mirrored; i++) {
+            RgbImage out = flipOnly.apply(quadrants(), random);
+            // red was top-left: mirrored, it is top-right
+            mirrored = out.channel(50, 10, 0) == 255 && out.channel(50, 10, 1) == 0;
+            if (mirrored) {
+                assertColour(out, 10, 10, 0, 255, 0, 0);
+            }
+        }
+        assertEquals(true, mirrored, "a coin flip never came up heads in 10 tries");
+    }
+
+    @Test
+    void sameSeedSameVariantAndTheSizeIsKept() {
+        Augmentation original = new Augmentation(true, 20, 0.15, 0.2);
+        RgbImage a = original.apply(quadrants(), new Random(42));
+        RgbImage b = original.apply(quadrants(), new Random(42));
+        RgbImage c = original.apply(quadrants(), new Random(43));
+        assertEquals(64, a.width());
+        assertEquals(64, a.height());
+        assertArrayEquals(a.rgb(), b.rgb());
+        assertFalse(java.util.Arrays.equals(a.rgb(), c.rgb()));
+    }
+}
