@@ -3,6 +3,7 @@
 #   src/bench/train-benchmark.sh quality            prepare + train (features mode, defaults) on the whole dev set
 #   src/bench/train-benchmark.sh modes [N] [EPOCHS] features vs end-to-end on N images a class (default 100), same epochs
 #   src/bench/train-benchmark.sh scaling            features-mode training time on 250/500/1000/all images a class
+#   src/bench/train-benchmark.sh experiments        what input size, head size and augmentation change (defaults otherwise)
 # Prints the job's own log lines (times, losses, test metrics).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -21,7 +22,7 @@ subset() { # $1 = images a class, $2 = folder: the first N files of each class, 
   done
 }
 timed() { local s e; s=$(date +%s.%N); "$@"; e=$(date +%s.%N); echo "wall: $(echo "$e - $s" | bc) s"; }
-show() { grep -E "prepare done|featurized|training \[|epoch [0-9]+/|stopping early|model .* written|test accuracy" || true; }
+show() { grep -E "wall:|prepare done|featurized|training \[|epoch [0-9]+/|stopping early|model .* written|test accuracy" || true; }
 
 case "${1:-quality}" in
   quality)
@@ -48,5 +49,20 @@ case "${1:-quality}" in
       timed "$HERE/submit.sh" train "train.input=$work/prepared" "train.output=$work/model" "model.base.weights=$WEIGHTS" \
         train.epochs=10 train.patience=0 2>&1 | show
     done
+    ;;
+  experiments)
+    "$HERE/submit.sh" prepare "prepare.input=$DEV" "prepare.output=$work/prepared" 2>&1 | show
+    "$HERE/submit.sh" prepare "prepare.input=$DEV" "prepare.output=$work/prepared-160" image.size=160 2>&1 | show
+    run() { # $1 = name, rest = overrides
+      local name="$1"; shift
+      echo "== $name"
+      "$HERE/submit.sh" train "train.output=$work/model-$name" "model.base.weights=$WEIGHTS" "$@" 2>&1 \
+        | grep -E "model .* written|stopping early" || true
+    }
+    run baseline "train.input=$work/prepared"
+    run size-160 "train.input=$work/prepared-160" image.size=160
+    run head-256 "train.input=$work/prepared" model.head.hidden=256
+    run head-32 "train.input=$work/prepared" model.head.hidden=32
+    run augment-2 "train.input=$work/prepared" train.augment.copies=2
     ;;
 esac
