@@ -9,6 +9,7 @@ import org.facemask.config.ModelSettings;
 import org.facemask.config.PipelineConfig;
 import org.facemask.config.ScoreSettings;
 import org.facemask.model.ModelDirectory;
+import org.facemask.score.ScoreInputs;
 import org.facemask.score.ScoreStage;
 import org.facemask.storage.Storage;
 
@@ -33,7 +34,7 @@ final class ScoreJob implements Job {
         ScoreSettings settings = config.score();
         Configuration hadoop = Storage.hadoopConf(config.spark().conf());
         ModelDirectory directory = ModelDirectory.open("score.model", settings.model(), hadoop);
-        if (!settings.input().getPath().matches(".*[*?\\[{].*")) {
+        if (!ScoreInputs.isGlob(settings.input())) {
             try {
                 FileSystem fs = FileSystem.get(settings.input(), hadoop);
                 if (!fs.exists(new Path(settings.input()))) {

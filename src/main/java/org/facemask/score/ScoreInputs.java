@@ -14,11 +14,12 @@ import java.util.Comparator;
 import java.util.List;
 
 /** The files a scoring run reads: a folder (recursively), a single file, or every match of a glob. */
-final class ScoreInputs {
+public final class ScoreInputs {
     private ScoreInputs() {
     }
 
-    static boolean isGlob(URI input) {
+    /** Whether the location is a Hadoop glob pattern (*, ?, [...], {...}) rather than one file or folder. */
+    public static boolean isGlob(URI input) {
         return input.getPath().matches(".*[*?\\[{].*");
     }
 
