@@ -17,7 +17,7 @@ for i in $(seq 1 "$runs"); do
   python3 - "$out/summary.json" "$start" "$end" "$out.log" <<'PY'
 import json, re, sys
 s = json.load(open(sys.argv[1])); wall = float(sys.argv[3]) - float(sys.argv[2])
-stages = {m.group(1): float(m.group(2)) for m in re.finditer(r"INFO PrepareStage: (listed|decoded|wrote) .* in ([0-9.]+) s$", open(sys.argv[4]).read(), re.M)}
+stages = {m.group(1): float(m.group(2)) for m in re.finditer(r"INFO (?:PrepareStage|ImageFolder): (listed|decoded|wrote) .* in ([0-9.]+) s$", open(sys.argv[4]).read(), re.M)}
 print(f"files={s['files']} accepted={s['accepted']} rejected={s['rejected']} "
       f"stage={s['seconds']:.1f}s ({s['files']/s['seconds']:.0f} files/s) "
       f"command={wall:.1f}s ({s['files']/wall:.0f} files/s) "

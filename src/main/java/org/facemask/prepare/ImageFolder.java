@@ -24,12 +24,16 @@ import java.util.List;
  */
 public record ImageFolder(InputListing listing, Dataset<Row> decoded, int partitions) {
     private static final int FILES_PER_PARTITION = 256;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ImageFolder.class);
 
     /** @param partitions 0 = about 256 files a partition, at least two per core */
     public static ImageFolder read(SparkSession spark, URI input, ImageSettings image, int listingThreads,
                                    int partitions) {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        long start = System.nanoTime();
         InputListing listing = InputListing.list(Storage.fileSystem(input, hadoop), new Path(input), listingThreads);
+        LOG.info("listed {} files in {} class folders {} under {} in {}", listing.files().size(),
+                listing.classes().size(), listing.classes(), input, PrepareStage.seconds(start));
         List<InputFile> labelled = listing.files().stream().filter(f -> f.label() != null).toList();
         int n = partitions > 0 ? partitions : Math.max(2 * spark.sparkContext().defaultParallelism(),
                 (labelled.size() + FILES_PER_PARTITION - 1) / FILES_PER_PARTITION);

@@ -52,8 +52,6 @@ public final class PrepareStage {
                 .map(f -> RowFactory.create(f.path(), null, RejectReason.NO_CLASS_FOLDER.code(),
                         "file is directly in the input folder; put images in one folder per class"))
                 .toList();
-        LOG.info("listed {} files in {} class folders {} under {} in {}", listing.files().size(),
-                listing.classes().size(), listing.classes(), settings.input(), seconds(start));
         if (labelled.isEmpty()) {
             throw new IllegalArgumentException("no files in class folders under " + settings.input()
                     + ": expected one sub-folder per class, e.g. with_mask/ and without_mask/");
