@@ -54,10 +54,6 @@ public final class SparkInference implements AutoCloseable {
                 new BatchInference(engine, model, imageSize, batchSize, threads, inferenceNanos)), out);
     }
 
-    public InferenceEngine engine() {
-        return engine;
-    }
-
     /** Task-seconds spent in preprocessing + inference so far. */
     public double inferenceSeconds() {
         return inferenceNanos.value() / 1e9;

@@ -169,6 +169,7 @@ public final class TrainStage {
         Map<String, Object> training = new LinkedHashMap<>();
         training.put("mode", mode.name().toLowerCase().replace('_', '-'));
         training.put("base_frozen", backbone.pretrained());
+        training.put("base_weights_file", backbone.weightsFile());
         training.put("epochs_run", epochs.size());
         training.put("max_epochs", settings.epochs());
         training.put("best_epoch", bestEpoch);
