@@ -43,7 +43,7 @@ class FeaturizeJobTest {
         Path faces = tmp.resolve("faces");
         new SyntheticFaces(11).writeDataset(faces, 10);
         prepared = tmp.resolve("prepared");
-        PrepareJobTest.Outcome o = runMain(sparkArgs("prepare", "prepare.input=" + faces, "prepare.output=" + prepared));
+        JobRunner.Outcome o = runMain(sparkArgs("prepare", "prepare.input=" + faces, "prepare.output=" + prepared));
         assertEquals(0, o.exitCode(), o.stderr());
     }
 
@@ -51,7 +51,7 @@ class FeaturizeJobTest {
     void featuresEqualASingleJvmForwardPass() throws Exception {
         Path weights = SharedFiles.weights035();
         Path out = tmp.resolve("features");
-        PrepareJobTest.Outcome o = runMain(sparkArgs("featurize", "featurize.input=" + prepared,
+        JobRunner.Outcome o = runMain(sparkArgs("featurize", "featurize.input=" + prepared,
                 "featurize.output=" + out, "model.inference-batch=3", "model.base.weights=" + weights));
         assertEquals(0, o.exitCode(), o.stderr());
 
@@ -93,7 +93,7 @@ class FeaturizeJobTest {
         String home = System.getProperty("user.home");
         System.setProperty("user.home", tmp.resolve("empty-home").toString());
         try {
-            PrepareJobTest.Outcome o = runMain(sparkArgs("featurize", "featurize.input=" + prepared,
+            JobRunner.Outcome o = runMain(sparkArgs("featurize", "featurize.input=" + prepared,
                     "featurize.output=" + tmp.resolve("never")));
             assertEquals(2, o.exitCode());
             assertTrue(o.stderr().contains(".keras/models/mobilenet_v2_weights_tf_dim_ordering_tf_kernels_0.35_96_no_top.h5"),
@@ -107,11 +107,11 @@ class FeaturizeJobTest {
 
     @Test
     void aDatasetPreparedAtAnotherSizeIsRefused() {
-        PrepareJobTest.Outcome o = runMain("featurize", "image.size=224", "featurize.input=" + prepared,
+        JobRunner.Outcome o = runMain("featurize", "image.size=224", "featurize.input=" + prepared,
                 "featurize.output=" + tmp.resolve("never2"), "model.base.weights=none");
         assertEquals(2, o.exitCode());
         assertTrue(o.stderr().contains("prepared at 96"), o.stderr());
-        PrepareJobTest.Outcome notPrepared = runMain("featurize", "featurize.input=" + tmp.resolve("faces"),
+        JobRunner.Outcome notPrepared = runMain("featurize", "featurize.input=" + tmp.resolve("faces"),
                 "featurize.output=" + tmp.resolve("never3"), "model.base.weights=none");
         assertEquals(2, notPrepared.exitCode());
         assertTrue(notPrepared.stderr().contains("featurize.input") && notPrepared.stderr().contains("summary.json"),

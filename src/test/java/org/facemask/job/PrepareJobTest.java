@@ -11,8 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -77,17 +75,11 @@ class PrepareJobTest {
         EXPECTED.put(relative, expected);
     }
 
-    record Outcome(int exitCode, String stderr) {
+    static JobRunner.Outcome runMain(String... args) {
+        return JobRunner.run(args);
     }
 
-    static Outcome runMain(String... args) {
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
-        int code = Main.run(args, System.out, errStream);
-        return new Outcome(code, err.toString(StandardCharsets.UTF_8));
-    }
-
-    static Outcome prepare(Path output, String... extra) {
+    static JobRunner.Outcome prepare(Path output, String... extra) {
         List<String> args = new java.util.ArrayList<>(List.of("prepare",
                 "spark.master=local[2]", "spark.conf.\"spark.ui.enabled\"=false",
                 "image.max-pixels=90000", "image.size=64",
@@ -112,11 +104,11 @@ class PrepareJobTest {
     @Test
     void everyFileEndsUpInImagesOrRejectsWithItsReason() throws Exception {
         Path out = tmp.resolve("out1");
-        Outcome first = prepare(out);
+        JobRunner.Outcome first = prepare(out);
         assertEquals(0, first.exitCode(), first.stderr());
 
         Path again = tmp.resolve("out2");
-        Outcome second = prepare(again, "prepare.partitions=5");
+        JobRunner.Outcome second = prepare(again, "prepare.partitions=5");
         assertEquals(0, second.exitCode(), second.stderr());
 
         try (SparkSession spark = SparkSession.builder().master("local[1]")
@@ -172,7 +164,7 @@ class PrepareJobTest {
     void existingOutputIsRefusedBeforeSparkStartsUnlessOverwrite() throws Exception {
         Path out = Files.createDirectories(tmp.resolve("taken"));
         Files.writeString(out.resolve("keep.txt"), "precious");
-        Outcome refused = prepare(out);
+        JobRunner.Outcome refused = prepare(out);
         assertEquals(2, refused.exitCode());
         assertTrue(refused.stderr().contains("prepare.output") && refused.stderr().contains("prepare.overwrite=true"),
                 refused.stderr());
@@ -181,17 +173,17 @@ class PrepareJobTest {
 
     @Test
     void badInputsFailFastNamingTheKey() {
-        Outcome missing = prepare(tmp.resolve("o"), "prepare.input=" + tmp.resolve("no such dir"));
+        JobRunner.Outcome missing = prepare(tmp.resolve("o"), "prepare.input=" + tmp.resolve("no such dir"));
         assertEquals(2, missing.exitCode());
         assertTrue(missing.stderr().contains("prepare.input") && missing.stderr().contains("no such dir"),
                 missing.stderr());
-        Outcome nested = prepare(input.resolve("with_mask/out"));
+        JobRunner.Outcome nested = prepare(input.resolve("with_mask/out"));
         assertEquals(2, nested.exitCode());
         assertTrue(nested.stderr().contains("must not contain"), nested.stderr());
-        Outcome unknownJob = runMain("prepair");
+        JobRunner.Outcome unknownJob = runMain("prepair");
         assertEquals(2, unknownJob.exitCode());
         assertTrue(unknownJob.stderr().contains("unknown job 'prepair'"), unknownJob.stderr());
-        Outcome scheme = prepare(tmp.resolve("o"), "prepare.input=nosuchfs://bucket/x");
+        JobRunner.Outcome scheme = prepare(tmp.resolve("o"), "prepare.input=nosuchfs://bucket/x");
         assertEquals(2, scheme.exitCode());
         assertTrue(scheme.stderr().contains("prepare.input"), scheme.stderr());
     }
@@ -199,7 +191,7 @@ class PrepareJobTest {
     @Test
     void aFileOnlyUriWorksAsWellAsAPath() {
         URI asUri = input.toUri();
-        Outcome ok = runMain("prepare", "spark.master=local[1]", "spark.conf.\"spark.ui.enabled\"=false",
+        JobRunner.Outcome ok = runMain("prepare", "spark.master=local[1]", "spark.conf.\"spark.ui.enabled\"=false",
                 "image.size=32", "prepare.input=" + asUri, "prepare.output=" + tmp.resolve("uri-out").toUri(),
                 "image.max-pixels=90000");
         assertEquals(0, ok.exitCode(), ok.stderr());

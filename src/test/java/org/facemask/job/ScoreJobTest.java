@@ -54,7 +54,7 @@ class ScoreJobTest {
         Path prepared = tmp.resolve("prepared");
         assertEquals(0, runMain(sparkArgs("prepare", "prepare.input=" + faces, "prepare.output=" + prepared)).exitCode());
         model = tmp.resolve("model");
-        PrepareJobTest.Outcome t = runMain(sparkArgs("train", "train.input=" + prepared, "train.output=" + model,
+        JobRunner.Outcome t = runMain(sparkArgs("train", "train.input=" + prepared, "train.output=" + model,
                 "model.base.weights=" + SharedFiles.weights035(), "train.epochs=2"));
         assertEquals(0, t.exitCode(), t.stderr());
 
@@ -97,7 +97,7 @@ class ScoreJobTest {
         Files.write(input.resolve("cut.jpg"), TestImages.truncated(TestImages.encode(draw.draw(true, 150), "jpg"), 0.5));
     }
 
-    static PrepareJobTest.Outcome score(String date, String... extra) {
+    static JobRunner.Outcome score(String date, String... extra) {
         List<String> args = new java.util.ArrayList<>(List.of(sparkArgs("score", "score.model=" + model,
                 "score.input=" + input, "score.output=" + output, "score.run-date=" + date)));
         args.addAll(List.of(extra));
@@ -124,7 +124,7 @@ class ScoreJobTest {
 
     @Test
     void oneRowPerImageAcrossRerunsIncrementsAndAKilledRun() throws Exception {
-        PrepareJobTest.Outcome first = score("2026-11-01");
+        JobRunner.Outcome first = score("2026-11-01");
         assertEquals(0, first.exitCode(), first.stderr());
         List<Row> rows = partition("2026-11-01");
         assertEquals(IMAGES.size() + BAD.size(), rows.size());
@@ -184,15 +184,15 @@ class ScoreJobTest {
 
     @Test
     void missingModelOrInputFailsFast() {
-        PrepareJobTest.Outcome noModel = runMain(sparkArgs("score", "score.model=" + tmp.resolve("nope"),
+        JobRunner.Outcome noModel = runMain(sparkArgs("score", "score.model=" + tmp.resolve("nope"),
                 "score.input=" + tmp, "score.output=" + tmp.resolve("o")));
         assertEquals(2, noModel.exitCode());
         assertTrue(noModel.stderr().contains("score.model"), noModel.stderr());
-        PrepareJobTest.Outcome noInput = runMain(sparkArgs("score", "score.model=" + model,
+        JobRunner.Outcome noInput = runMain(sparkArgs("score", "score.model=" + model,
                 "score.input=" + tmp.resolve("nothing here"), "score.output=" + tmp.resolve("o")));
         assertEquals(2, noInput.exitCode());
         assertTrue(noInput.stderr().contains("score.input"), noInput.stderr());
-        PrepareJobTest.Outcome badDate = runMain(sparkArgs("score", "score.model=" + model, "score.input=" + tmp,
+        JobRunner.Outcome badDate = runMain(sparkArgs("score", "score.model=" + model, "score.input=" + tmp,
                 "score.output=" + tmp.resolve("o"), "score.run-date=yesterday"));
         assertEquals(2, badDate.exitCode());
         assertTrue(badDate.stderr().contains("score.run-date"), badDate.stderr());

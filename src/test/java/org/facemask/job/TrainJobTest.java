@@ -34,10 +34,10 @@ class TrainJobTest {
         faces = tmp.resolve("faces");
         new SyntheticFaces(21).writeDataset(faces, 40);
         prepared = tmp.resolve("prepared");
-        PrepareJobTest.Outcome p = runMain(sparkArgs("prepare", "prepare.input=" + faces, "prepare.output=" + prepared));
+        JobRunner.Outcome p = runMain(sparkArgs("prepare", "prepare.input=" + faces, "prepare.output=" + prepared));
         assertEquals(0, p.exitCode(), p.stderr());
         model = tmp.resolve("model");
-        PrepareJobTest.Outcome t = runMain(sparkArgs("train", "train.input=" + prepared, "train.output=" + model,
+        JobRunner.Outcome t = runMain(sparkArgs("train", "train.input=" + prepared, "train.output=" + model,
                 "model.base.weights=" + weights, "train.epochs=4", "train.patience=0"));
         assertEquals(0, t.exitCode(), t.stderr());
     }
@@ -79,7 +79,7 @@ class TrainJobTest {
     @Test
     void evaluateOnThePreparedTestSplitAgreesWithTraining() throws Exception {
         Path out = tmp.resolve("eval-prepared");
-        PrepareJobTest.Outcome e = runMain(sparkArgs("evaluate", "evaluate.model=" + model, "evaluate.input=" + prepared,
+        JobRunner.Outcome e = runMain(sparkArgs("evaluate", "evaluate.model=" + model, "evaluate.input=" + prepared,
                 "evaluate.output=" + out));
         assertEquals(0, e.exitCode(), e.stderr());
         JsonNode evaluated = json(out.resolve("metrics.json"));
@@ -97,7 +97,7 @@ class TrainJobTest {
                 TestImages.truncated(Files.readAllBytes(raw.resolve("with_mask/with_mask_000.jpg")), 0.5));
         Files.writeString(raw.resolve("without_mask/notes.jpg"), "text");
         Path out = tmp.resolve("eval-raw");
-        PrepareJobTest.Outcome e = runMain(sparkArgs("evaluate", "evaluate.model=" + model, "evaluate.input=" + raw,
+        JobRunner.Outcome e = runMain(sparkArgs("evaluate", "evaluate.model=" + model, "evaluate.input=" + raw,
                 "evaluate.output=" + out));
         assertEquals(0, e.exitCode(), e.stderr());
         JsonNode m = json(out.resolve("metrics.json"));
@@ -110,18 +110,18 @@ class TrainJobTest {
     @Test
     void resumeContinuesFromTheLastCheckpoint() throws Exception {
         Path resumable = tmp.resolve("resumable");
-        PrepareJobTest.Outcome first = runMain(sparkArgs("train", "train.input=" + prepared, "train.output=" + resumable,
+        JobRunner.Outcome first = runMain(sparkArgs("train", "train.input=" + prepared, "train.output=" + resumable,
                 "model.base.weights=" + weights, "train.epochs=2", "train.patience=0"));
         assertEquals(0, first.exitCode(), first.stderr());
         JsonNode before = json(resumable.resolve("metrics.json")).get("epochs");
-        PrepareJobTest.Outcome resumed = runMain(sparkArgs("train", "train.input=" + prepared, "train.output=" + resumable,
+        JobRunner.Outcome resumed = runMain(sparkArgs("train", "train.input=" + prepared, "train.output=" + resumable,
                 "model.base.weights=" + weights, "train.epochs=3", "train.patience=0", "train.resume=true"));
         assertEquals(0, resumed.exitCode(), resumed.stderr());
         JsonNode after = json(resumable.resolve("metrics.json")).get("epochs");
         assertEquals(3, after.size());
         assertEquals(before.get(0), after.get(0));
         assertEquals(before.get(1), after.get(1));
-        PrepareJobTest.Outcome refused = runMain(sparkArgs("train", "train.input=" + prepared,
+        JobRunner.Outcome refused = runMain(sparkArgs("train", "train.input=" + prepared,
                 "train.output=" + resumable, "model.base.weights=" + weights));
         assertEquals(2, refused.exitCode());
         assertTrue(refused.stderr().contains("train.overwrite=true"), refused.stderr());
@@ -130,7 +130,7 @@ class TrainJobTest {
     @Test
     void augmentedCopiesJoinTheTrainingSet() throws Exception {
         Path augmented = tmp.resolve("augmented");
-        PrepareJobTest.Outcome t = runMain(sparkArgs("train", "train.input=" + prepared, "train.output=" + augmented,
+        JobRunner.Outcome t = runMain(sparkArgs("train", "train.input=" + prepared, "train.output=" + augmented,
                 "model.base.weights=" + weights, "train.epochs=1", "train.augment.copies=2"));
         assertEquals(0, t.exitCode(), t.stderr());
         JsonNode training = json(augmented.resolve("metadata.json")).get("training");
