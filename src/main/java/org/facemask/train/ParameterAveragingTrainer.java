@@ -20,6 +20,7 @@ import java.net.URI;
  * under {@code exportDir}, which {@link #close} deletes.
  */
 final class ParameterAveragingTrainer implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ParameterAveragingTrainer.class);
     private final JavaSparkContext sc;
     private final ParameterAveragingTrainingMaster master;
     private final SparkComputationGraph spark;
@@ -31,12 +32,18 @@ final class ParameterAveragingTrainer implements AutoCloseable {
         this.sc = sc;
         this.exportDir = exportDir;
         this.hadoop = hadoop;
+        // Export stages the data as files the executors read back: it needs storage they all see. A file:// export
+        // directory on a cluster is not that, and DL4J refuses it; there the data stays in the RDD (Direct).
+        boolean export = sc.isLocal() || !"file".equals(exportDir.getScheme());
+        if (!export) {
+            LOG.info("export directory {} is on local disk and Spark is not local: training from the RDD directly", exportDir);
+        }
         this.master = new ParameterAveragingTrainingMaster.Builder(1)
                 .batchSizePerWorker(settings.batchSize())
                 .averagingFrequency(settings.averagingFrequency())
                 .workerPrefetchNumBatches(2)
                 .saveUpdater(true)
-                .rddTrainingApproach(RDDTrainingApproach.Export)
+                .rddTrainingApproach(export ? RDDTrainingApproach.Export : RDDTrainingApproach.Direct)
                 .exportDirectory(exportDir.toString())
                 .rngSeed(settings.seed())
                 .build();
