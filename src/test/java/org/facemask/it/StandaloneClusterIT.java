@@ -1,0 +1,156 @@
+package org.facemask.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.spark.sql.SparkSession;
+import org.facemask.storage.Json;
+import org.facemask.testing.SharedFiles;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A real Spark standalone cluster on 127.0.0.1: a master and two workers, each its own JVM, laid out from Maven
+ * Central (src/it/spark-home), and prepare, train (parameter averaging over both executors) and score submitted
+ * through submit.sh as a user would, with spark.master pointing at the cluster. Proves the jobs' closures and
+ * models serialise, the natives and Java 17 flags reach the executor JVMs, and submit.sh's spark-submit path.
+ */
+class StandaloneClusterIT {
+    static final Path PROJECT = Path.of("").toAbsolutePath();
+    static final Path SPARK_HOME = PROJECT.resolve("target/spark-home");
+    static final List<Process> DAEMONS = new ArrayList<>();
+    static String master;
+    static Path work;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        SharedFiles.weights035();
+        layOutSparkHome();
+        work = Files.createTempDirectory(PROJECT.resolve("target"), "cluster-it");
+        int port = freePort();
+        master = "spark://127.0.0.1:" + port;
+        Path masterLog = work.resolve("master.log");
+        DAEMONS.add(daemon(masterLog, "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
+                "--port", String.valueOf(port), "--webui-port", String.valueOf(freePort())));
+        for (int i = 1; i <= 2; i++) {
+            DAEMONS.add(daemon(work.resolve("worker" + i + ".log"), "org.apache.spark.deploy.worker.Worker",
+                    "--host", "127.0.0.1", "--cores", "1", "--memory", "3g", "--webui-port", String.valueOf(freePort()),
+                    "--work-dir", work.resolve("worker" + i).toString(), master));
+        }
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+        while (countRegistered(masterLog) < 2) {
+            assertTrue(Instant.now().isBefore(deadline), "workers did not register: " + Files.readString(masterLog));
+            Thread.sleep(500);
+        }
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        DAEMONS.forEach(p -> p.descendants().forEach(ProcessHandle::destroy));
+        DAEMONS.forEach(Process::destroy);
+    }
+
+    /** Spark's own jars (a distribution's jars/), its launcher script, and the RELEASE marker the launcher looks for. */
+    static void layOutSparkHome() throws Exception {
+        if (!Files.isDirectory(SPARK_HOME.resolve("jars"))) {
+            Process mvn = new ProcessBuilder("mvn", "-q", "-B", "-ntp", "dependency:copy-dependencies",
+                    "-DoutputDirectory=" + SPARK_HOME.resolve("jars"))
+                    .directory(PROJECT.resolve("src/it/spark-home").toFile()).inheritIO().start();
+            assertEquals(0, mvn.waitFor(), "laying out target/spark-home/jars");
+        }
+        Files.createDirectories(SPARK_HOME.resolve("bin"));
+        Files.copy(PROJECT.resolve("src/it/spark-home/bin/spark-submit"), SPARK_HOME.resolve("bin/spark-submit"),
+                StandardCopyOption.REPLACE_EXISTING);
+        SPARK_HOME.resolve("bin/spark-submit").toFile().setExecutable(true);
+        Files.writeString(SPARK_HOME.resolve("RELEASE"), "Spark 3.5.9 laid out by StandaloneClusterIT\n");
+    }
+
+    static Process daemon(Path log, String mainClass, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx512m"));
+        cmd.addAll(List.of(System.getProperty("facemask.jvm.opens", "").split(" ")));
+        cmd.removeIf(String::isBlank);
+        cmd.addAll(List.of("-cp", SPARK_HOME.resolve("jars") + File.separator + "*", mainClass));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        environment(pb);
+        return pb.start();
+    }
+
+    static void environment(ProcessBuilder pb) {
+        pb.environment().put("SPARK_HOME", SPARK_HOME.toString());
+        pb.environment().put("SPARK_SCALA_VERSION", "2.12");
+        pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    }
+
+    static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    static long countRegistered(Path masterLog) throws IOException {
+        return Files.readAllLines(masterLog).stream().filter(l -> l.contains("Registering worker")).count();
+    }
+
+    /** ./submit.sh <job> spark.master=<cluster> ...: as a user runs it. */
+    static void submit(String job, String... overrides) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(PROJECT.resolve("submit.sh").toString(), job,
+                "spark.master=" + master, "spark.conf.\"spark.executor.memory\"=2g", "image.size=96"));
+        cmd.addAll(List.of(overrides));
+        Path log = work.resolve(job + ".log");
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(PROJECT.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        environment(pb);
+        Process p = pb.start();
+        assertTrue(p.waitFor(10, TimeUnit.MINUTES), job + " did not finish");
+        assertEquals(0, p.exitValue(), job + " failed:\n" + Files.readString(log));
+    }
+
+    @Test
+    void prepareTrainAndScoreOnTwoExecutorJvms() throws Exception {
+        Path faces = PROJECT.resolve("data-samples/faces");
+        submit("prepare", "prepare.input=" + faces, "prepare.output=" + work.resolve("prepared"));
+        JsonNode summary = Json.read(Files.readString(work.resolve("prepared/summary.json")));
+        assertEquals(48, summary.get("accepted").asInt());
+
+        submit("train", "train.input=" + work.resolve("prepared"), "train.output=" + work.resolve("model"),
+                "model.base.weights=" + SharedFiles.weights035(), "train.epochs=2", "train.workers=2");
+        JsonNode metadata = Json.read(Files.readString(work.resolve("model/metadata.json")));
+        assertEquals(2, metadata.get("training").get("workers").asInt());
+        assertTrue(Files.isRegularFile(work.resolve("model/model.zip")));
+
+        submit("score", "score.model=" + work.resolve("model"), "score.input=" + faces,
+                "score.output=" + work.resolve("scores"), "score.run-date=2026-11-26");
+        try (SparkSession s = SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false").getOrCreate()) {
+            assertEquals(48, s.read().parquet(work.resolve("scores").toString()).where("error is null").count());
+            assertEquals(48, s.read().parquet(work.resolve("scores").toString()).select("path").distinct().count());
+        }
+        // all three ran as applications of the cluster, on executors that were separate JVMs
+        long apps = Files.readAllLines(work.resolve("master.log")).stream().filter(l -> l.contains("Registering app")).count();
+        assertEquals(3, apps, "applications registered with the master");
+        for (int i = 1; i <= 2; i++) {
+            try (var files = Files.walk(work.resolve("worker" + i))) {
+                assertTrue(files.anyMatch(f -> f.getFileName().toString().equals("stderr")),
+                        "worker " + i + " ran no executor");
+            }
+        }
+    }
+}
