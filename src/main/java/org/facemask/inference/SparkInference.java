@@ -30,8 +30,20 @@ public final class SparkInference implements AutoCloseable {
         this.engine = engine;
         this.imageSize = imageSize;
         this.model = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(engine.serialize(network, imageSize));
-        this.threads = threads > 0 ? threads : spark.sparkContext().getConf().getInt("spark.task.cpus", 1);
+        this.threads = sessionThreads(spark, threads);
         this.inferenceNanos = spark.sparkContext().longAccumulator("inference nanoseconds");
+    }
+
+    /** ONNX Runtime threads per session: as configured, or one per core of a task (spark.task.cpus). */
+    public static int sessionThreads(SparkSession spark, int configured) {
+        return configured > 0 ? configured : spark.sparkContext().getConf().getInt("spark.task.cpus", 1);
+    }
+
+    /** Partitions for a list of files: as configured, or about {@code filesPerPartition} each, at least two per core. */
+    public static int filePartitions(SparkSession spark, int configured, int files, int filesPerPartition) {
+        int n = configured > 0 ? configured : Math.max(2 * spark.sparkContext().defaultParallelism(),
+                (files + filesPerPartition - 1) / filesPerPartition);
+        return Math.max(1, Math.min(n, Math.max(1, files)));
     }
 
     /**

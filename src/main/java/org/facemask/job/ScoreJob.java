@@ -1,9 +1,6 @@
 package org.facemask.job;
 
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-import org.facemask.config.ConfigError;
 import org.facemask.config.ImageSettings;
 import org.facemask.config.ModelSettings;
 import org.facemask.config.PipelineConfig;
@@ -13,7 +10,6 @@ import org.facemask.score.ScoreInputs;
 import org.facemask.score.ScoreStage;
 import org.facemask.storage.Storage;
 
-import java.io.IOException;
 
 /** {@code score}: bulk scoring of image folders and archives into a run_date-partitioned Parquet dataset. */
 final class ScoreJob implements Job {
@@ -35,17 +31,7 @@ final class ScoreJob implements Job {
         Configuration hadoop = Storage.hadoopConf(config.spark().conf());
         ModelDirectory directory = ModelDirectory.open("score.model", settings.model(), hadoop);
         if (!ScoreInputs.isGlob(settings.input())) {
-            try {
-                FileSystem fs = FileSystem.get(settings.input(), hadoop);
-                if (!fs.exists(new Path(settings.input()))) {
-                    throw new ConfigError("score.input: no such file or folder " + new Path(settings.input()));
-                }
-            } catch (IOException | RuntimeException e) {
-                if (e instanceof ConfigError c) {
-                    throw c;
-                }
-                throw new ConfigError("score.input: cannot open " + settings.input() + " (" + e.getMessage() + ")", e);
-            }
+            StorageChecks.requireExists("score.input", settings.input(), hadoop);
         }
         StorageChecks.requireApart("score.input", settings.input(), "score.output", settings.output());
         return spark -> {

@@ -30,6 +30,17 @@ final class StorageChecks {
         }
     }
 
+    static void requireExists(String key, URI uri, Configuration conf) {
+        FileSystem fs = fileSystem(key, uri, conf);
+        try {
+            if (!fs.exists(new Path(uri))) {
+                throw new ConfigError(key + ": no such file or folder " + shown(uri));
+            }
+        } catch (IOException e) {
+            throw new ConfigError(key + ": cannot check " + shown(uri) + " (" + e.getMessage() + ")", e);
+        }
+    }
+
     static void requireNewOutput(String key, URI uri, boolean overwrite, String overwriteKey, Configuration conf) {
         FileSystem fs = fileSystem(key, uri, conf);
         try {

@@ -8,6 +8,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.facemask.config.ImageSettings;
+import org.facemask.inference.SparkInference;
 import org.facemask.storage.SerializableHadoopConf;
 import org.facemask.storage.Storage;
 
@@ -35,10 +36,8 @@ public record ImageFolder(InputListing listing, Dataset<Row> decoded, int partit
         LOG.info("listed {} files in {} class folders {} under {} in {}", listing.files().size(),
                 listing.classes().size(), listing.classes(), input, PrepareStage.seconds(start));
         List<InputFile> labelled = listing.files().stream().filter(f -> f.label() != null).toList();
-        int n = partitions > 0 ? partitions : Math.max(2 * spark.sparkContext().defaultParallelism(),
-                (labelled.size() + FILES_PER_PARTITION - 1) / FILES_PER_PARTITION);
-        JavaRDD<InputFile> files = JavaSparkContext.fromSparkContext(spark.sparkContext())
-                .parallelize(labelled, Math.max(1, Math.min(n, Math.max(1, labelled.size()))));
+        JavaRDD<InputFile> files = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(labelled,
+                SparkInference.filePartitions(spark, partitions, labelled.size(), FILES_PER_PARTITION));
         Dataset<Row> decoded = spark.createDataFrame(
                 files.mapPartitions(new DecodeFiles(new SerializableHadoopConf(hadoop), image)), PreparedColumns.DECODED);
         return new ImageFolder(listing, decoded, files.getNumPartitions());

@@ -18,6 +18,7 @@ import org.facemask.config.ImageSettings;
 import org.facemask.config.ModelSettings;
 import org.facemask.config.ScoreSettings;
 import org.facemask.inference.ExecutorModels;
+import org.facemask.inference.SparkInference;
 import org.facemask.model.ModelDirectory;
 import org.facemask.model.ModelMetadata;
 import org.facemask.prepare.InputFile;
@@ -94,13 +95,10 @@ public final class ScoreStage {
         Broadcast<byte[]> bytes = jsc.broadcast(model.engine().serialize(network, meta.imageSize()));
         ScorePartition.Timers timers = new ScorePartition.Timers(spark.sparkContext().longAccumulator("read"),
                 spark.sparkContext().longAccumulator("decode"), spark.sparkContext().longAccumulator("inference"));
-        int threads = model.inferenceThreads() > 0 ? model.inferenceThreads()
-                : spark.sparkContext().getConf().getInt("spark.task.cpus", 1);
+        int threads = SparkInference.sessionThreads(spark, model.inferenceThreads());
         try {
-            int partitions = settings.partitions() > 0 ? settings.partitions()
-                    : Math.max(2 * spark.sparkContext().defaultParallelism(),
-                    (todo.size() + FILES_PER_PARTITION - 1) / FILES_PER_PARTITION);
-            JavaRDD<InputFile> files = jsc.parallelize(todo, Math.max(1, Math.min(partitions, Math.max(1, todo.size()))));
+            JavaRDD<InputFile> files = jsc.parallelize(todo,
+                    SparkInference.filePartitions(spark, settings.partitions(), todo.size(), FILES_PER_PARTITION));
             ImageSettings image = new ImageSettings(meta.imageSize(), guard.maxPixels());
             Dataset<Row> scored = spark.createDataFrame(files.mapPartitions(new ScorePartition(
                     new SerializableHadoopConf(hadoop), image, meta.classes(), model.engine(), bytes,
