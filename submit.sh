@@ -50,6 +50,9 @@ for p in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio 
   OPENS+=("--add-opens=java.base/$p=ALL-UNNAMED")
 done
 OPENS+=(--add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED)
+# DL4J's oneDNN layer helpers (4x faster convolutions; off by default in DL4J M2): the driver turns them on in
+# code, executors need the switch before DL4J's training workers build their layers. Set it to true to turn them off.
+OPENS+=(-Dorg.eclipse.deeplearning4j.helpers.disable=false)
 LOG_CONF="-Dlog4j2.configurationFile=$HERE/conf/log4j2.properties"
 
 # Build when the jar is missing or any source is newer than it.

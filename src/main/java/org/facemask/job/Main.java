@@ -3,6 +3,7 @@ package org.facemask.job;
 import org.apache.spark.sql.SparkSession;
 import org.facemask.config.ConfigError;
 import org.facemask.config.PipelineConfig;
+import org.facemask.model.Dl4jOneDnn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,6 +93,7 @@ public final class Main {
                 throw new ConfigError("unknown job '" + cli.job() + "'");
             }
             run = job.plan(config);
+            LOG.info("DL4J oneDNN layer helpers: {}", Dl4jOneDnn.enable() ? "on" : "off");
         } catch (ConfigError e) {
             err.println("error: " + e.getMessage());
             err.print(usage());

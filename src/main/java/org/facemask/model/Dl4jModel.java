@@ -48,7 +48,9 @@ public final class Dl4jModel implements InferenceModel {
         return out.toByteArray();
     }
 
+    /** Rebuilds the network (on an executor: with the oneDNN helpers, which need to be on before layers exist). */
     public static ComputationGraph deserialize(byte[] bytes) {
+        Dl4jOneDnn.enable();
         try {
             return ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(bytes), false);
         } catch (IOException e) {

@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.facemask.config.ImageSettings;
 import org.facemask.image.ImageLoader;
 import org.facemask.model.Dl4jModel;
+import org.facemask.model.Dl4jOneDnn;
 import org.facemask.model.InferenceModel;
 import org.facemask.model.KerasWeights;
 import org.facemask.model.MobileNetV2;
@@ -57,6 +58,9 @@ public final class InferenceBenchmark {
         graph.init();
         KerasWeights.load(weights, graph);
         byte[] onnx = OnnxExporter.export(graph, 224);
+        // Layers read the helper switch when they are created: a second copy, created after enabling it.
+        System.out.println("oneDNN helpers available: " + Dl4jOneDnn.enable());
+        ComputationGraph withOneDnn = graph.clone();
         for (int batch : new int[]{1, 8, 32}) {
             try (OnnxModel one = new OnnxModel(onnx, 224, 2)) {
                 report("onnxruntime 1 session x 2 threads", batch, rate(one, pixels, batch, 1));
@@ -66,6 +70,7 @@ public final class InferenceBenchmark {
             }
             if (dl4j && batch > 1) {
                 report("dl4j (ND4J threads)", batch, rate(new Dl4jModel(graph, 224), pixels.subList(0, 64), batch, 1));
+                report("dl4j + oneDNN helpers (ND4J threads)", batch, rate(new Dl4jModel(withOneDnn, 224), pixels, batch, 1));
             }
         }
     }

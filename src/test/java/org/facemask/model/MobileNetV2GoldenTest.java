@@ -1,6 +1,8 @@
 package org.facemask.model;
 
+import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.layers.LayerHelper;
 import org.facemask.testing.SharedFiles;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -9,8 +11,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -26,10 +33,49 @@ class MobileNetV2GoldenTest {
     @BeforeAll
     static void load() {
         golden = SharedFiles.require("golden/mobilenet_v2_0.35_224");
-        backbone = new ComputationGraph(MobileNetV2.backbone(0.35, 224, 1));
-        backbone.init();
+        backbone = buildBackbone(false);
         KerasWeights.load(SharedFiles.weights035(), backbone);
         onnx = new OnnxModel(OnnxExporter.export(backbone, 224), 224, 1);
+    }
+
+    /** A backbone whose layers were created with DL4J's oneDNN helpers on or off (the property is read then). */
+    static ComputationGraph buildBackbone(boolean oneDnnHelpers) {
+        return withDisableProperty(Boolean.toString(!oneDnnHelpers), () -> {
+            ComputationGraph graph = new ComputationGraph(MobileNetV2.backbone(0.35, 224, 1));
+            graph.init();
+            return graph;
+        });
+    }
+
+    /** Runs {@code action} with the helper switch set to {@code value}, then puts the JVM's setting back. */
+    static <T> T withDisableProperty(String value, java.util.function.Supplier<T> action) {
+        String before = System.getProperty(Dl4jOneDnn.DISABLE_PROPERTY);
+        System.setProperty(Dl4jOneDnn.DISABLE_PROPERTY, value);
+        try {
+            return action.get();
+        } finally {
+            if (before == null) {
+                System.clearProperty(Dl4jOneDnn.DISABLE_PROPERTY);
+            } else {
+                System.setProperty(Dl4jOneDnn.DISABLE_PROPERTY, before);
+            }
+        }
+    }
+
+    /** Layer class name -> helper class name (or "none"), for the layers DL4J has helpers for. */
+    static Map<String, Set<String>> helpers(ComputationGraph graph) {
+        Map<String, Set<String>> helpers = new TreeMap<>();
+        for (Layer layer : graph.getLayers()) {
+            LayerHelper helper = layer instanceof org.deeplearning4j.nn.layers.convolution.ConvolutionLayer c ? c.getHelper()
+                    : layer instanceof org.deeplearning4j.nn.layers.normalization.BatchNormalization b ? b.getHelper()
+                    : null;
+            if (layer instanceof org.deeplearning4j.nn.layers.convolution.ConvolutionLayer
+                    || layer instanceof org.deeplearning4j.nn.layers.normalization.BatchNormalization) {
+                helpers.computeIfAbsent(layer.getClass().getSimpleName(), k -> new TreeSet<>())
+                        .add(helper == null ? "none" : helper.getClass().getSimpleName());
+            }
+        }
+        return helpers;
     }
 
     static INDArray goldenInputNchw(int k) {
@@ -50,6 +96,32 @@ class MobileNetV2GoldenTest {
             double maxDiff = Transforms.maxAbsDiff(features, expected);
             assertTrue(maxDiff <= TOLERANCE, "input_" + k + ": max abs difference " + maxDiff);
         }
+    }
+
+    /**
+     * DL4J with its oneDNN layer helpers (Dl4jOneDnn, 4x faster): every standard convolution and batch norm runs
+     * through oneDNN, and the features still match the reference. The default path above has no helpers at all.
+     */
+    @Test
+    void dl4jWithOneDnnHelpersMatchesReferenceFeatures() {
+        assertEquals(Map.of("BatchNormalization", Set.of("none"), "ConvolutionLayer", Set.of("none"),
+                "DepthwiseConvolution2DLayer", Set.of("none")), helpers(backbone));
+        ComputationGraph fast = buildBackbone(true);
+        fast.setParams(backbone.params());
+        assertEquals(Map.of("BatchNormalization", Set.of("MKLDNNBatchNormHelper"),
+                "ConvolutionLayer", Set.of("MKLDNNConvHelper"),
+                "DepthwiseConvolution2DLayer", Set.of("none")), helpers(fast),
+                "DL4J's oneDNN availability check failed: see org.nd4j.nativeblas.Nd4jCpu");
+        for (int k = 0; k < 6; k++) {
+            double maxDiff = Transforms.maxAbsDiff(fast.outputSingle(false, goldenInputNchw(k)), goldenFeatures(k));
+            assertTrue(maxDiff <= TOLERANCE, "input_" + k + ": max abs difference " + maxDiff);
+        }
+    }
+
+    /** An operator turns the helpers off with -Dorg.eclipse.deeplearning4j.helpers.disable=true; enable() obeys. */
+    @Test
+    void anExplicitDisableWins() {
+        assertFalse(withDisableProperty("true", Dl4jOneDnn::enable));
     }
 
     /** The exported ONNX graph, batch norm folded, run by ONNX Runtime: the same features. */
