@@ -68,6 +68,13 @@ public final class InferenceBenchmark {
             try (OnnxModel two = new OnnxModel(onnx, 224, 1)) {
                 report("onnxruntime 2 sessions x 1 thread", batch, rate(two, pixels, batch, 2));
             }
+            if (batch == 8) {
+                try (OnnxModel two = new OnnxModel(onnx, 224, 1)) {
+                    // what a scoring task does: decode + resize a batch, then run it; two tasks at once
+                    report("decode + onnxruntime, 2 x 1 thread", batch, rate(encoded, batch, 2,
+                            chunk -> two.run(chunk.stream().map(e -> loader.load(e).pixels().rgb()).toList())));
+                }
+            }
             if (dl4j && batch > 1) {
                 report("dl4j (ND4J threads)", batch, rate(new Dl4jModel(graph, 224), pixels.subList(0, 64), batch, 1));
                 report("dl4j + oneDNN helpers (ND4J threads)", batch, rate(new Dl4jModel(withOneDnn, 224), pixels, batch, 1));
@@ -82,6 +89,13 @@ public final class InferenceBenchmark {
 
     /** Median images/s over 3 timed rounds after a warm-up round; {@code callers} threads share the work. */
     private static double rate(InferenceModel engine, List<byte[]> pixels, int batch, int callers) throws Exception {
+        return rate(pixels, batch, callers, engine::run);
+    }
+
+    /** The same, each batch of {@code items} handed to {@code work} by one of {@code callers} threads. */
+    private static <T> double rate(List<T> items, int batch, int callers, java.util.function.Consumer<List<T>> work)
+            throws Exception {
+        List<T> pixels = items;
         ExecutorService pool = Executors.newFixedThreadPool(callers);
         try {
             double[] rounds = new double[4];
@@ -93,7 +107,7 @@ public final class InferenceBenchmark {
                     int to = (c + 1) * pixels.size() / callers;
                     jobs.add(pool.submit(() -> {
                         for (int i = from; i < to; i += batch) {
-                            engine.run(pixels.subList(i, Math.min(to, i + batch)));
+                            work.accept(pixels.subList(i, Math.min(to, i + batch)));
                         }
                     }));
                 }
