@@ -6,6 +6,10 @@ import org.facemask.storage.Json;
 import org.facemask.testing.SharedFiles;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.facemask.samples.SyntheticFaces;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;
@@ -21,6 +25,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -28,7 +33,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Central (src/it/spark-home), and prepare, train (parameter averaging over both executors) and score submitted
  * through submit.sh as a user would, with spark.master pointing at the cluster. Proves the jobs' closures and
  * models serialise, the natives and Java 17 flags reach the executor JVMs, and submit.sh's spark-submit path.
+ * Then the faults: an executor JVM killed in the middle of training and in the middle of scoring.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StandaloneClusterIT {
     static final Path PROJECT = Path.of("").toAbsolutePath();
     static final Path SPARK_HOME = PROJECT.resolve("target/spark-home");
@@ -110,21 +117,74 @@ class StandaloneClusterIT {
         return Files.readAllLines(masterLog).stream().filter(l -> l.contains("Registering worker")).count();
     }
 
-    /** ./submit.sh <job> spark.master=<cluster> ...: as a user runs it. */
-    static void submit(String job, String... overrides) throws Exception {
+    /** ./submit.sh <job> spark.master=<cluster> ...: as a user runs it; its output goes to {@code log}. */
+    static Process start(Path log, String job, String... overrides) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(PROJECT.resolve("submit.sh").toString(), job,
                 "spark.master=" + master, "spark.conf.\"spark.executor.memory\"=2g", "image.size=96"));
         cmd.addAll(List.of(overrides));
-        Path log = work.resolve(job + ".log");
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(PROJECT.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         environment(pb);
-        Process p = pb.start();
-        assertTrue(p.waitFor(10, TimeUnit.MINUTES), job + " did not finish");
-        assertEquals(0, p.exitValue(), job + " failed:\n" + Files.readString(log));
+        return pb.start();
+    }
+
+    /** Waits for a submitted job; returns its exit code. */
+    static int finish(Process job, Path log) throws Exception {
+        assertTrue(job.waitFor(10, TimeUnit.MINUTES), log.getFileName() + ": job did not finish");
+        return job.exitValue();
+    }
+
+    static void submit(String job, String... overrides) throws Exception {
+        Path log = work.resolve(job + ".log");
+        assertEquals(0, finish(start(log, job, overrides), log), job + " failed:\n" + Files.readString(log));
+    }
+
+    /**
+     * Kills (SIGKILL, as a lost node or the OOM killer would) the executor JVM of worker 1 once {@code ready}
+     * holds; returns the pid killed. Fails if the job ended first, since then nothing was proven.
+     */
+    static long killExecutorWhen(Process job, java.util.function.BooleanSupplier ready) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(5));
+        while (!ready.getAsBoolean()) {
+            assertTrue(job.isAlive(), "the job ended before an executor could be killed");
+            assertTrue(Instant.now().isBefore(deadline), "no point to kill an executor at");
+            Thread.sleep(20);
+        }
+        ProcessHandle executor = DAEMONS.get(1).descendants()
+                .filter(p -> p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
+                .findFirst().orElseThrow(() -> new AssertionError("worker 1 runs no executor"));
+        assertTrue(job.isAlive(), "the job ended before an executor could be killed");
+        executor.destroyForcibly();
+        return executor.pid();
+    }
+
+    static boolean logContains(Path log, String text) {
+        try {
+            return Files.exists(log) && Files.readString(log).contains(text);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Whether an executor stderr under worker 1's folder for the newest application shows a finished task. */
+    static boolean worker1FinishedATask(String appsBefore) {
+        try (var files = Files.walk(work.resolve("worker1"))) {
+            return files.filter(f -> f.getFileName().toString().equals("stderr"))
+                    .filter(f -> !appsBefore.contains(f.getParent().getParent().getFileName().toString()))
+                    .anyMatch(f -> logContains(f, "Finished task"));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static String applications() throws IOException {
+        try (var apps = Files.list(work.resolve("worker1"))) {
+            return apps.map(a -> a.getFileName().toString()).toList().toString();
+        }
     }
 
     @Test
+    @Order(1)
     void prepareTrainAndScoreOnTwoExecutorJvms() throws Exception {
         Path faces = PROJECT.resolve("data-samples/faces");
         submit("prepare", "prepare.input=" + faces, "prepare.output=" + work.resolve("prepared"));
@@ -152,5 +212,64 @@ class StandaloneClusterIT {
                         "worker " + i + " ran no executor");
             }
         }
+    }
+
+    /**
+     * An executor JVM killed between epochs of training: Spark retries the lost tasks on the surviving and the
+     * relaunched executor, and the run completes all its epochs; or, if it fails, it says so and a re-run completes.
+     */
+    @Test
+    @Order(2)
+    void trainingSurvivesAKilledExecutor() throws Exception {
+        Path log = work.resolve("train-killed.log");
+        String[] args = {"train.input=" + work.resolve("prepared"), "train.output=" + work.resolve("model-killed"),
+                "model.base.weights=" + SharedFiles.weights035(), "train.epochs=5", "train.patience=5",
+                "train.workers=2"};
+        Process train = start(log, "train", args);
+        killExecutorWhen(train, () -> logContains(log, "epoch 1/5"));
+        int exit = finish(train, log);
+        String output = Files.readString(log);
+        assertTrue(output.contains("Lost executor"), "the driver saw the executor go:\n" + output);
+        if (exit != 0) {
+            assertTrue(output.contains("error: job failed:"), output);
+            Path again = work.resolve("train-again.log");
+            assertEquals(0, finish(start(again, "train", append(args, "train.overwrite=true")), again),
+                    Files.readString(again));
+        }
+        JsonNode metadata = Json.read(Files.readString(work.resolve("model-killed/metadata.json")));
+        assertEquals(5, metadata.get("training").get("epochs_run").asInt());
+        assertTrue(Files.isRegularFile(work.resolve("model-killed/model.zip")));
+        assertFalse(Files.exists(work.resolve("model-killed/_work")), "training-master scratch cleaned up");
+    }
+
+    /**
+     * An executor JVM killed while scoring 600 images in 20 tasks: the lost tasks run again elsewhere, and the
+     * output holds every image exactly once (no rows lost, none doubled by the retried tasks).
+     */
+    @Test
+    @Order(3)
+    void scoringSurvivesAKilledExecutor() throws Exception {
+        Path archive = work.resolve("archive");
+        new SyntheticFaces(61).writeDataset(archive, 300);
+        Path log = work.resolve("score-killed.log");
+        String before = applications();
+        Process score = start(log, "score", "score.model=" + work.resolve("model"), "score.input=" + archive,
+                "score.output=" + work.resolve("scores-killed"), "score.run-date=2026-11-26", "score.partitions=20");
+        killExecutorWhen(score, () -> worker1FinishedATask(before));
+        assertEquals(0, finish(score, log), Files.readString(log));
+        String output = Files.readString(log);
+        assertTrue(output.contains("Lost executor"), "the driver saw the executor go:\n" + output);
+        try (SparkSession s = SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false").getOrCreate()) {
+            var rows = s.read().parquet(work.resolve("scores-killed").toString());
+            assertEquals(600, rows.count());
+            assertEquals(600, rows.select("path").distinct().count());
+            assertEquals(0, rows.where("error is not null").count());
+        }
+    }
+
+    static String[] append(String[] args, String more) {
+        String[] all = java.util.Arrays.copyOf(args, args.length + 1);
+        all[args.length] = more;
+        return all;
     }
 }
