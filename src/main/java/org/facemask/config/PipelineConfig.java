@@ -23,7 +23,7 @@ import java.util.function.Function;
  */
 public final class PipelineConfig {
     /** Top-level namespaces this project owns; everything else in the merged config is ignored. */
-    static final Set<String> NAMESPACES = Set.of("spark", "image", "prepare", "model", "featurize", "train", "evaluate", "score");
+    static final Set<String> NAMESPACES = Set.of("spark", "image", "prepare", "model", "featurize", "train", "evaluate", "score", "faces");
     /** Free-form maps whose keys are passed through (Spark settings), so not checked against reference.conf. */
     private static final Set<String> OPEN_MAPS = Set.of("spark.conf");
 
@@ -132,5 +132,9 @@ public final class PipelineConfig {
 
     public ScoreSettings score() {
         return section("score", ScoreSettings::from);
+    }
+
+    public FacesSettings faces() {
+        return section("faces", FacesSettings::from);
     }
 }

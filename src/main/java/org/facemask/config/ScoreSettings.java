@@ -15,9 +15,10 @@ import java.time.format.DateTimeParseException;
  * @param incremental  skip files already scored by the same model version with the same modification time
  * @param partitions   Spark partitions for reading and scoring; 0 = automatic
  * @param rowsPerFile  rows per output Parquet file, to keep files few and large
+ * @param faces        detect the faces in each photo and score each (settings in {@link FacesSettings})
  */
 public record ScoreSettings(URI model, URI input, URI output, LocalDate runDate, boolean incremental,
-                            int partitions, int rowsPerFile) {
+                            int partitions, int rowsPerFile, boolean faces) {
     public static ScoreSettings from(Config c) {
         String date = c.getString("run-date").trim();
         LocalDate runDate;
@@ -33,6 +34,7 @@ public record ScoreSettings(URI model, URI input, URI output, LocalDate runDate,
                 runDate,
                 c.getBoolean("incremental"),
                 Checks.intIn("score.partitions", c.getInt("partitions"), 0, 100_000),
-                Checks.intIn("score.rows-per-file", c.getInt("rows-per-file"), 1, 100_000_000));
+                Checks.intIn("score.rows-per-file", c.getInt("rows-per-file"), 1, 100_000_000),
+                c.getBoolean("faces"));
     }
 }

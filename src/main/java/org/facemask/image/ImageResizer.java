@@ -8,7 +8,6 @@ import org.bytedeco.opencv.opencv_core.Size;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
-import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 /**
  * Squashes an image to size x size (no crop, as the original work and Keras's image loaders do).
@@ -20,15 +19,20 @@ public final class ImageResizer {
     }
 
     public static RgbImage squareResize(RgbImage in, int size) {
-        if (in.width() == size && in.height() == size) {
+        return resize(in, size, size);
+    }
+
+    /** To width x height, area-averaged when shrinking both sides, bilinear otherwise. */
+    public static RgbImage resize(RgbImage in, int width, int height) {
+        if (in.width() == width && in.height() == height) {
             return in;
         }
-        int interpolation = in.width() >= size && in.height() >= size ? INTER_AREA : INTER_LINEAR;
+        int interpolation = in.width() >= width && in.height() >= height ? INTER_AREA : INTER_LINEAR;
         try (PointerScope scope = new PointerScope()) {
             Mat src = new Mat(in.height(), in.width(), CV_8UC3, new BytePointer(in.rgb()));
             Mat dst = new Mat();
-            resize(src, dst, new Size(size, size), 0, 0, interpolation);
-            return new RgbImage(size, size, ImageDecoder.bytesOf(dst, 3));
+            org.bytedeco.opencv.global.opencv_imgproc.resize(src, dst, new Size(width, height), 0, 0, interpolation);
+            return new RgbImage(width, height, ImageDecoder.bytesOf(dst, 3));
         }
     }
 }

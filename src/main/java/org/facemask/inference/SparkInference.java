@@ -66,6 +66,19 @@ public final class SparkInference implements AutoCloseable {
                 new BatchInference(engine, model, imageSize, batchSize, threads, inferenceNanos)), out);
     }
 
+    /** For tasks that run the network themselves (per-face scoring): {@code handle.get()} inside the task. */
+    public Handle handle() {
+        return new Handle(engine, model, imageSize, threads);
+    }
+
+    /** What a task needs to reach the executor's copy of the network; serialisable, small. */
+    public record Handle(InferenceEngine engine, Broadcast<byte[]> model, int imageSize, int threads)
+            implements java.io.Serializable {
+        public org.facemask.model.InferenceModel get() {
+            return ExecutorModels.model(engine, model, imageSize, threads);
+        }
+    }
+
     /** Task-seconds spent in preprocessing + inference so far. */
     public double inferenceSeconds() {
         return inferenceNanos.value() / 1e9;

@@ -9,7 +9,15 @@ import org.facemask.config.EvaluateSettings;
 import org.facemask.config.ImageSettings;
 import org.facemask.config.ModelSettings;
 import org.facemask.config.PipelineConfig;
+import org.facemask.config.FacesSettings;
+import org.facemask.detect.DetectorModel;
 import org.facemask.evaluate.EvaluateStage;
+import org.facemask.evaluate.FaceEvaluation;
+import org.facemask.evaluate.FaceMetrics;
+import org.facemask.evaluate.FacePlots;
+import org.facemask.image.ImageDecoder;
+import org.facemask.inference.SparkInference;
+import org.facemask.storage.Json;
 import org.facemask.evaluate.Metrics;
 import org.facemask.model.ModelDirectory;
 import org.facemask.prepare.ImageFolder;
@@ -26,8 +34,9 @@ import java.util.Map;
 import static org.apache.spark.sql.functions.col;
 
 /**
- * {@code evaluate}: a trained model against a prepared dataset's test split, or against a raw folder-per-class
- * tree decoded exactly as prepare decodes. Files that cannot be decoded are counted and listed, not fatal.
+ * {@code evaluate}: a trained model against a prepared dataset's test split, against a raw folder-per-class
+ * tree decoded exactly as prepare decodes, or against photos of several people with Pascal VOC annotations (every
+ * face detected, classified and matched). Files that cannot be decoded are counted and listed, not fatal.
  */
 final class EvaluateJob implements Job {
     @Override
@@ -49,13 +58,15 @@ final class EvaluateJob implements Job {
         int size = directory.metadata().imageSize();
         // the model decides the pixels it was trained on; image.max-pixels still guards decoding
         ImageSettings image = new ImageSettings(size, config.image().maxPixels());
+        StorageChecks.requireFolder("evaluate.input", settings.input(), hadoop);
+        if (FaceEvaluation.isAnnotatedFolder(settings.input(), hadoop)) {
+            return planFaces(config, directory, hadoop);
+        }
         boolean prepared = Storage.exists(Storage.child(settings.input(), PreparedColumns.SUMMARY_FILE), hadoop);
         PreparedDataset dataset = null;
         if (prepared) {
             dataset = PreparedDataset.open("evaluate.input", settings.input(), hadoop);
             dataset.requireImageSize(size);
-        } else {
-            StorageChecks.requireFolder("evaluate.input", settings.input(), hadoop);
         }
         StorageChecks.requireNewOutput("evaluate.output", settings.output(), settings.overwrite(), "evaluate.overwrite", hadoop);
         StorageChecks.requireApart("evaluate.input", settings.input(), "evaluate.output", settings.output());
@@ -87,6 +98,62 @@ final class EvaluateJob implements Job {
             System.out.printf("accuracy %.4f on %d images (%d undecodable); report: %s%n", metrics.accuracy(),
                     metrics.images(), undecodable.size(), settings.output());
         };
+    }
+
+    /** evaluate.input holds images/ and Pascal VOC annotations/: every face found, classified and matched. */
+    private static Run planFaces(PipelineConfig config, ModelDirectory directory, Configuration hadoop) {
+        EvaluateSettings settings = config.evaluate();
+        ModelSettings model = config.model();
+        FacesSettings faces = config.faces();
+        if (faces.model() != null) {
+            StorageChecks.requireExists("faces.model", faces.model(), hadoop);
+        }
+        if (faces.modelConfig() != null) {
+            StorageChecks.requireExists("faces.model-config", faces.modelConfig(), hadoop);
+        }
+        StorageChecks.requireNewOutput("evaluate.output", settings.output(), settings.overwrite(), "evaluate.overwrite", hadoop);
+        StorageChecks.requireApart("evaluate.input", settings.input(), "evaluate.output", settings.output());
+        return spark -> {
+            Configuration sparkHadoop = spark.sparkContext().hadoopConfiguration();
+            Storage.clearOutput(settings.output(), settings.overwrite(), sparkHadoop);
+            List<String> classes = directory.metadata().classes();
+            DetectorModel detector = DetectorModel.load(faces, sparkHadoop);
+            FaceEvaluation.Result result;
+            try (SparkInference classifier = new SparkInference(spark, directory.loadNetwork(sparkHadoop), model.engine(),
+                    directory.metadata().imageSize(), model.inferenceThreads())) {
+                result = FaceEvaluation.run(spark, settings.input(), detector, classifier, config.image().maxPixels());
+            }
+            Map<String, Object> block = new LinkedHashMap<>();
+            block.put("detector", detector.describe());
+            block.put("settings", Map.of("confidence", faces.confidence(), "nms_iou", faces.nmsIou(),
+                    "min_size", faces.minSize(), "margin", faces.margin(), "detect_side", faces.detectSide(), "box_adjust", faces.boxAdjust()));
+            block.putAll(FaceMetrics.compute(classes, result.photos()));
+            block.put("seconds", result.seconds());
+            Map<String, Object> report = new LinkedHashMap<>();
+            report.put("faces", block);
+            report.put("left_out", result.problems());
+            report.put("model_version", directory.metadata().version());
+            report.put("input", settings.input().toString());
+            report.put("input_kind", "photos with Pascal VOC annotations");
+            Json.writeFile(Storage.child(settings.output(), EvaluateStage.METRICS_FILE), report, sparkHadoop);
+            Storage.writeBytes(Storage.child(settings.output(), "faces.png"),
+                    FacePlots.examples(examples(result.photos(), config.image().maxPixels(), sparkHadoop), classes), sparkHadoop);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> endToEnd = (Map<String, Object>) block.get("end_to_end");
+            System.out.printf("faces: %s of %s annotated %s faces found and correctly classified (%.4f); report: %s%n",
+                    endToEnd.get("found_and_correct"), endToEnd.get("faces"), String.join("/", classes),
+                    (double) endToEnd.get("share"), settings.output());
+        };
+    }
+
+    /** Four photos with several annotated faces, decoded again on the driver for the picture. */
+    private static List<FacePlots.Example> examples(List<FaceMetrics.Photo> photos, long maxPixels, Configuration hadoop) {
+        ImageDecoder decoder = new ImageDecoder(maxPixels);
+        return photos.stream().filter(p -> !p.undecodable() && p.truth().size() >= 3)
+                .sorted(java.util.Comparator.comparing(FaceMetrics.Photo::path)).limit(4)
+                .map(p -> new FacePlots.Example(decoder.decode(Storage.readBytes(java.net.URI.create(
+                        new org.apache.hadoop.fs.Path(p.path()).toUri().toString()), hadoop)).image(), p))
+                .toList();
     }
 
     private static Dataset<Row> decodeFolder(SparkSession spark, EvaluateSettings settings, ImageSettings image,

@@ -76,8 +76,12 @@ public final class Storage {
     }
 
     public static String readString(URI uri, Configuration conf) {
+        return new String(readBytes(uri, conf), StandardCharsets.UTF_8);
+    }
+
+    public static byte[] readBytes(URI uri, Configuration conf) {
         try {
-            return new String(readAll(new Path(uri), conf), StandardCharsets.UTF_8);
+            return readAll(new Path(uri), conf);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + uri + ": " + e.getMessage(), e);
         }

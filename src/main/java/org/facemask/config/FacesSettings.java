@@ -1,0 +1,99 @@
+package org.facemask.config;
+
+import com.typesafe.config.Config;
+
+import java.net.URI;
+import java.util.Locale;
+
+/**
+ * Finding faces in photos of several people (score.faces, and evaluate on Pascal VOC folders).
+ *
+ * @param detector      yunet (ONNX model file), res10 (OpenCV's SSD: .pb model + .pbtxt config) or haar (OpenCV's
+ *                      frontal-face cascade inside the OpenCV jar: no file)
+ * @param model         the detector's model file (yunet, res10)
+ * @param modelConfig   res10's graph description (.pbtxt)
+ * @param confidence    boxes below this detector confidence are dropped
+ * @param nmsIou        of two boxes overlapping more than this (intersection over union), the less confident goes
+ * @param minSize       faces whose shorter side is under this many pixels (of the original image) are dropped
+ * @param margin        each side of a face box is widened by this fraction of the box before cropping, so that the
+ *                      crop looks like the face images the classifier was trained on
+ * @param detectSide    photos are resized (down or up) so that their longer side is this long before detection:
+ *                      small faces in small photos are found far more often when enlarged
+ * @param boxAdjust     how the detector's boxes are moved and resized to look like annotated face boxes (and like
+ *                      the faces of the training images): x += dx w, y += dy h, w *= sw, h *= sh
+ */
+public record FacesSettings(Detector detector, URI model, URI modelConfig, double confidence, double nmsIou,
+                            int minSize, double margin, int detectSide, BoxAdjust boxAdjust) implements java.io.Serializable {
+    /** x += dx w, y += dy h, w *= sw, h *= sh. */
+    public record BoxAdjust(double dx, double dy, double sw, double sh) implements java.io.Serializable {
+        public static final BoxAdjust NONE = new BoxAdjust(0, 0, 1, 1);
+    }
+    public enum Detector {
+        YUNET, RES10, HAAR;
+
+        public String code() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    public static FacesSettings from(Config c) {
+        String name = c.getString("detector").trim();
+        Detector detector;
+        try {
+            detector = Detector.valueOf(name.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigError("faces.detector must be yunet, res10 or haar, got '" + name + "'");
+        }
+        URI model = null;
+        URI modelConfig = null;
+        if (detector != Detector.HAAR) {
+            if (c.getString("model").isBlank()) {
+                throw new ConfigError("faces.model must name the " + detector.code() + " model file ("
+                        + (detector == Detector.YUNET ? "face_detection_yunet_2023mar.onnx from OpenCV Zoo"
+                        : "opencv_face_detector_uint8.pb from OpenCV's samples/dnn/face_detector")
+                        + "; see README), or set faces.detector = haar, which needs no file");
+            }
+            model = StorageUri.parse("faces.model", c.getString("model"));
+        }
+        if (detector == Detector.RES10) {
+            modelConfig = StorageUri.parse("faces.model-config", Checks.nonBlank("faces.model-config",
+                    c.getString("model-config")));
+        }
+        return new FacesSettings(detector, model, modelConfig,
+                Checks.fraction("faces.confidence", c.getDouble("confidence")),
+                Checks.fraction("faces.nms-iou", c.getDouble("nms-iou")),
+                Checks.intIn("faces.min-size", c.getInt("min-size"), 1, 10_000),
+                Checks.fraction("faces.margin", c.getDouble("margin")),
+                Checks.intIn("faces.detect-side", c.getInt("detect-side"), 64, 10_000),
+                boxAdjust(detector, c));
+    }
+
+    /**
+     * Measured on face-mask-multi-dev's calibration half (docs/BENCHMARKS.md): the mean offset and size ratio of
+     * the annotated box to the detector's matching box. YuNet's boxes start at the hairline and stop above the
+     * chin; annotated faces (and the training images) run from the eyebrows to below the chin.
+     */
+    static BoxAdjust calibrated(Detector detector) {
+        return switch (detector) {
+            case YUNET -> new BoxAdjust(0.012, 0.176, 1.036, 0.908);
+            case RES10 -> new BoxAdjust(0.039, 0.209, 0.951, 0.816);
+            case HAAR -> new BoxAdjust(0.096, 0.162, 0.836, 0.890);
+        };
+    }
+
+    private static BoxAdjust boxAdjust(Detector detector, Config c) {
+        if (c.getValue("box-adjust").valueType() == com.typesafe.config.ConfigValueType.STRING) {
+            String mode = c.getString("box-adjust").trim();
+            return switch (mode) {
+                case "auto" -> calibrated(detector);
+                case "none" -> BoxAdjust.NONE;
+                default -> throw new ConfigError("faces.box-adjust must be auto, none or [dx, dy, sw, sh], got '" + mode + "'");
+            };
+        }
+        java.util.List<Double> v = c.getDoubleList("box-adjust");
+        if (v.size() != 4 || v.get(2) <= 0 || v.get(3) <= 0) {
+            throw new ConfigError("faces.box-adjust must be [dx, dy, sw, sh] with positive sw and sh, got " + v);
+        }
+        return new BoxAdjust(v.get(0), v.get(1), v.get(2), v.get(3));
+    }
+}

@@ -1,0 +1,53 @@
+package org.facemask.detect;
+
+import org.apache.hadoop.conf.Configuration;
+import org.facemask.config.FacesSettings;
+import org.facemask.config.FacesSettings.Detector;
+import org.facemask.storage.Storage;
+
+import java.io.Serializable;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * A face detector's settings and model bytes, read once on the driver and shipped to the tasks (in the task
+ * closure or a broadcast); {@link #open()} builds the detector in a task.
+ *
+ * @param sha256 of the model file ("" for the Haar cascade, which comes with OpenCV), recorded in the outputs
+ */
+public record DetectorModel(FacesSettings settings, byte[] model, byte[] config, String sha256) implements Serializable {
+    public static DetectorModel load(FacesSettings settings, Configuration hadoop) {
+        if (settings.detector() == Detector.HAAR) {
+            return new DetectorModel(settings, new byte[0], new byte[0], "");
+        }
+        byte[] model = Storage.readBytes(settings.model(), hadoop);
+        byte[] config = settings.detector() == Detector.RES10 ? Storage.readBytes(settings.modelConfig(), hadoop)
+                : new byte[0];
+        return new DetectorModel(settings, model, config, sha256(model));
+    }
+
+    /** "yunet sha256:ebafce4e..." : which detector found the faces, for output rows and metrics. */
+    public String describe() {
+        return settings.detector().code() + (sha256.isEmpty() ? " (OpenCV's haarcascade_frontalface_default)"
+                : " sha256:" + sha256);
+    }
+
+    public FaceFinder open() {
+        float minScore = (float) settings.confidence();
+        FaceDetector detector = switch (settings.detector()) {
+            case YUNET -> new YuNetDetector(model, minScore);
+            case RES10 -> new Res10Detector(model, config, minScore);
+            case HAAR -> new HaarDetector(Math.max(8, settings.minSize() / 2));
+        };
+        return new FaceFinder(detector, settings);
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package org.facemask.detect;
+
+import org.facemask.config.FacesSettings;
+import org.facemask.image.ImageResizer;
+import org.facemask.image.RgbImage;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The detection steps shared by scoring and evaluation: resize the photo to {@code detect-side}, run the detector,
+ * map boxes back to the photo's pixels and adjust them, drop faces under {@code min-size}, suppress overlaps, order
+ * the faces top to bottom, left to right (so face_index is stable across runs). Not thread-safe; close it.
+ */
+public final class FaceFinder implements AutoCloseable {
+    private final FaceDetector detector;
+    private final FacesSettings settings;
+
+    FaceFinder(FaceDetector detector, FacesSettings settings) {
+        this.detector = detector;
+        this.settings = settings;
+    }
+
+    public List<FaceBox> find(RgbImage photo) {
+        double scale = settings.detectSide() / (double) Math.max(photo.width(), photo.height());
+        RgbImage input = scale != 1.0 ? ImageResizer.resize(photo, Math.max(1, (int) Math.round(photo.width() * scale)),
+                Math.max(1, (int) Math.round(photo.height() * scale))) : photo;
+        List<FaceBox> found = new ArrayList<>();
+        for (FaceBox b : detector.detect(input)) {
+            FaceBox box = adjust(b.scaled(photo.width() / (double) input.width())).clippedTo(photo.width(), photo.height());
+            if (box.confidence() >= settings.confidence() && Math.min(box.w(), box.h()) >= settings.minSize()) {
+                found.add(box);
+            }
+        }
+        List<FaceBox> kept = new ArrayList<>(NonMaxSuppression.apply(found, settings.nmsIou()));
+        kept.sort(Comparator.comparingDouble((FaceBox b) -> Math.round(b.y() / 8))
+                .thenComparingDouble(FaceBox::x));
+        return kept;
+    }
+
+    private FaceBox adjust(FaceBox b) {
+        FacesSettings.BoxAdjust a = settings.boxAdjust();
+        return new FaceBox(b.x() + a.dx() * b.w(), b.y() + a.dy() * b.h(), b.w() * a.sw(), b.h() * a.sh(), b.confidence());
+    }
+
+    /**
+     * The face's crop with {@code margin} added on each side (clipped to the photo), squashed to size x size as
+     * the training images were.
+     */
+    public RgbImage crop(RgbImage photo, FaceBox face, int size) {
+        return ImageResizer.squareResize(FaceCrop.crop(photo, face, settings.margin()), size);
+    }
+
+    @Override
+    public void close() {
+        detector.close();
+    }
+}

@@ -1,0 +1,151 @@
+package org.facemask.evaluate;
+
+import org.facemask.detect.FaceBox;
+import org.facemask.detect.ScoredFace;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Detection and classification of every face in annotated photos. A predicted face matches the unmatched
+ * annotated face it overlaps most, if their intersection over union is at least the threshold (0.5, as Pascal VOC),
+ * the most confident predictions first. Faces annotated with a label the classifier does not know
+ * ({@value #INCORRECT}) count for detection and are reported apart; they are neither class.
+ */
+public final class FaceMetrics {
+    public static final String INCORRECT = "mask_weared_incorrect";
+    public static final double IOU = 0.5;
+
+    private FaceMetrics() {
+    }
+
+    /** One photo: its annotated faces and what the detector and classifier made of it (nothing if undecodable). */
+    public record Photo(String path, List<VocAnnotation.Face> truth, List<ScoredFace> predicted, boolean undecodable)
+            implements Serializable {
+    }
+
+    /** For each predicted face (in the order given), the index of the annotated face it matched, or -1. */
+    public static int[] match(List<VocAnnotation.Face> truth, List<ScoredFace> predicted) {
+        int[] matchOf = new int[predicted.size()];
+        java.util.Arrays.fill(matchOf, -1);
+        boolean[] taken = new boolean[truth.size()];
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < predicted.size(); i++) {
+            order.add(i);
+        }
+        order.sort(Comparator.comparingDouble((Integer i) -> predicted.get(i).box().confidence()).reversed());
+        for (int p : order) {
+            FaceBox box = predicted.get(p).box();
+            int best = -1;
+            double bestIou = IOU;
+            for (int t = 0; t < truth.size(); t++) {
+                double iou = taken[t] ? 0 : box.iou(truth.get(t).box());
+                if (iou >= bestIou) {
+                    best = t;
+                    bestIou = iou;
+                }
+            }
+            if (best >= 0) {
+                taken[best] = true;
+                matchOf[p] = best;
+            }
+        }
+        return matchOf;
+    }
+
+    /** The {@code faces} block of metrics.json. */
+    public static Map<String, Object> compute(List<String> classes, List<Photo> photos) {
+        Map<String, Integer> annotated = new TreeMap<>();
+        Map<String, Integer> found = new TreeMap<>();
+        Map<String, Integer> predictedAs = new TreeMap<>();
+        Map<String, Integer> predictedAsMatched = new TreeMap<>();
+        Map<String, Integer> incorrectPredictedAs = new TreeMap<>();
+        int[][] confusion = new int[classes.size()][classes.size()];
+        int predictions = 0;
+        int matchedPredictions = 0;
+        for (Photo photo : photos) {
+            photo.truth().forEach(f -> annotated.merge(f.label(), 1, Integer::sum));
+            int[] matchOf = match(photo.truth(), photo.predicted());
+            for (int p = 0; p < matchOf.length; p++) {
+                String predictedClass = classes.get(Metrics.argmax(photo.predicted().get(p).probabilities()));
+                predictions++;
+                predictedAs.merge(predictedClass, 1, Integer::sum);
+                if (matchOf[p] < 0) {
+                    continue;
+                }
+                matchedPredictions++;
+                predictedAsMatched.merge(predictedClass, 1, Integer::sum);
+                String truth = photo.truth().get(matchOf[p]).label();
+                found.merge(truth, 1, Integer::sum);
+                int t = classes.indexOf(truth);
+                if (t >= 0) {
+                    confusion[t][classes.indexOf(predictedClass)]++;
+                } else if (truth.equals(INCORRECT)) {
+                    incorrectPredictedAs.merge(predictedClass, 1, Integer::sum);
+                }
+            }
+        }
+        int annotatedTotal = annotated.values().stream().mapToInt(Integer::intValue).sum();
+        Map<String, Object> detection = new LinkedHashMap<>();
+        detection.put("iou_threshold", IOU);
+        detection.put("recall", ratio(matchedPredictions, annotatedTotal));
+        detection.put("precision", ratio(matchedPredictions, predictions));
+        Map<String, Object> recallByClass = new LinkedHashMap<>();
+        annotated.forEach((label, n) -> recallByClass.put(label,
+                Map.of("recall", ratio(found.getOrDefault(label, 0), n), "annotated", n, "found", found.getOrDefault(label, 0))));
+        detection.put("by_annotated_class", recallByClass);
+        Map<String, Object> precisionByClass = new LinkedHashMap<>();
+        predictedAs.forEach((label, n) -> precisionByClass.put(label,
+                Map.of("precision", ratio(predictedAsMatched.getOrDefault(label, 0), n), "predicted", n)));
+        detection.put("by_predicted_class", precisionByClass);
+
+        int classified = 0;
+        int correct = 0;
+        Map<String, Object> perClass = new LinkedHashMap<>();
+        for (int k = 0; k < classes.size(); k++) {
+            int tp = confusion[k][k];
+            int support = 0;
+            int predictedK = 0;
+            for (int j = 0; j < classes.size(); j++) {
+                support += confusion[k][j];
+                predictedK += confusion[j][k];
+            }
+            classified += support;
+            correct += tp;
+            double precision = ratio(tp, predictedK);
+            double recall = ratio(tp, support);
+            perClass.put(classes.get(k), Map.of("precision", precision, "recall", recall,
+                    "f1", precision + recall == 0 ? 0.0 : 2 * precision * recall / (precision + recall), "support", support));
+        }
+        Map<String, Object> classification = new LinkedHashMap<>();
+        classification.put("faces", classified);
+        classification.put("accuracy", ratio(correct, classified));
+        classification.put("classes", perClass);
+        classification.put("confusion_matrix", confusion);
+
+        int twoClassFaces = classes.stream().mapToInt(c -> annotated.getOrDefault(c, 0)).sum();
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("photos", photos.size());
+        report.put("annotated_faces", annotatedTotal);
+        report.put("predicted_faces", predictions);
+        report.put("detection", detection);
+        report.put("classification_of_found_faces", classification);
+        report.put("end_to_end", Map.of("faces", twoClassFaces, "found_and_correct", correct,
+                "share", ratio(correct, twoClassFaces)));
+        Map<String, Object> incorrect = new LinkedHashMap<>();
+        incorrect.put("annotated", annotated.getOrDefault(INCORRECT, 0));
+        incorrect.put("found", found.getOrDefault(INCORRECT, 0));
+        incorrect.put("classified_as", incorrectPredictedAs);
+        report.put(INCORRECT, incorrect);
+        return report;
+    }
+
+    private static double ratio(int a, int b) {
+        return b == 0 ? 0.0 : a / (double) b;
+    }
+}
