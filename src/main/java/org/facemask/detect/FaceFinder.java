@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * The detection steps shared by scoring and evaluation: resize the photo to {@code detect-side}, run the detector,
  * map boxes back to the photo's pixels and adjust them, drop faces under {@code min-size}, suppress overlaps, order
- * the faces top to bottom, left to right (so face_index is stable across runs). Not thread-safe; close it.
+ * the faces left to right by their centres (so face_index is stable across runs). Not thread-safe; close it.
  */
 public final class FaceFinder implements AutoCloseable {
     private final FaceDetector detector;
@@ -34,8 +34,7 @@ public final class FaceFinder implements AutoCloseable {
             }
         }
         List<FaceBox> kept = new ArrayList<>(NonMaxSuppression.apply(found, settings.nmsIou()));
-        kept.sort(Comparator.comparingDouble((FaceBox b) -> Math.round(b.y() / 8))
-                .thenComparingDouble(FaceBox::x));
+        kept.sort(Comparator.comparingDouble((FaceBox b) -> b.x() + b.w() / 2).thenComparingDouble(FaceBox::y));
         return kept;
     }
 

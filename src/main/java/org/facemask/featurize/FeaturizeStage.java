@@ -37,7 +37,7 @@ public final class FeaturizeStage {
         try (SparkInference inference = new SparkInference(spark, backbone.graph(), engine, dataset.imageSize(), threads)) {
             Dataset<Row> images = dataset.images(spark).select(PreparedColumns.PATH, PreparedColumns.LABEL,
                     PreparedColumns.SPLIT, PreparedColumns.SHA256, PreparedColumns.PIXELS);
-            String dir = Storage.child(output, FEATURES_DIR).toString();
+            String dir = Storage.sparkPath(Storage.child(output, FEATURES_DIR));
             inference.apply(images, FEATURES, batchSize, partitions)
                     .write().mode(SaveMode.ErrorIfExists).partitionBy(PreparedColumns.SPLIT).parquet(dir);
             long count = spark.read().parquet(dir).count();

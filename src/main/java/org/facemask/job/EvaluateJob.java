@@ -104,13 +104,7 @@ final class EvaluateJob implements Job {
     private static Run planFaces(PipelineConfig config, ModelDirectory directory, Configuration hadoop) {
         EvaluateSettings settings = config.evaluate();
         ModelSettings model = config.model();
-        FacesSettings faces = config.faces();
-        if (faces.model() != null) {
-            StorageChecks.requireExists("faces.model", faces.model(), hadoop);
-        }
-        if (faces.modelConfig() != null) {
-            StorageChecks.requireExists("faces.model-config", faces.modelConfig(), hadoop);
-        }
+        FacesSettings faces = StorageChecks.requireDetectorFiles(config.faces(), hadoop);
         StorageChecks.requireNewOutput("evaluate.output", settings.output(), settings.overwrite(), "evaluate.overwrite", hadoop);
         StorageChecks.requireApart("evaluate.input", settings.input(), "evaluate.output", settings.output());
         return spark -> {

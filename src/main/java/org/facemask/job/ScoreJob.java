@@ -7,6 +7,8 @@ import org.facemask.config.PipelineConfig;
 import org.facemask.config.ScoreSettings;
 import org.facemask.model.ModelDirectory;
 import org.facemask.score.ScoreInputs;
+import org.facemask.config.FacesSettings;
+import org.facemask.detect.DetectorModel;
 import org.facemask.score.ScoreStage;
 import org.facemask.storage.Storage;
 
@@ -20,7 +22,7 @@ final class ScoreJob implements Job {
 
     @Override
     public String description() {
-        return "score image folders and archives into Parquet, one row per image, safe to re-run, incremental";
+        return "score image folders and archives into Parquet, one row per image (or per face), safe to re-run, incremental";
     }
 
     @Override
@@ -34,8 +36,10 @@ final class ScoreJob implements Job {
             StorageChecks.requireExists("score.input", settings.input(), hadoop);
         }
         StorageChecks.requireApart("score.input", settings.input(), "score.output", settings.output());
+        FacesSettings faces = settings.faces() ? StorageChecks.requireDetectorFiles(config.faces(), hadoop) : null;
         return spark -> {
-            ScoreStage.Result r = new ScoreStage(spark).run(directory, model, image, settings);
+            DetectorModel detector = faces == null ? null : DetectorModel.load(faces, spark.sparkContext().hadoopConfiguration());
+            ScoreStage.Result r = new ScoreStage(spark).run(directory, model, image, settings, detector);
             System.out.printf("run_date=%s: %d rows (%d scored, %d errors), %d files skipped as already scored; output: %s%n",
                     settings.runDate(), r.rows(), r.scored(), r.errors(), r.skipped(), settings.output());
         };

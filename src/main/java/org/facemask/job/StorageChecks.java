@@ -5,6 +5,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.facemask.config.ConfigError;
+import org.facemask.config.FacesSettings;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -39,6 +40,17 @@ final class StorageChecks {
         } catch (IOException e) {
             throw new ConfigError(key + ": cannot check " + shown(uri) + " (" + e.getMessage() + ")", e);
         }
+    }
+
+    /** The face detector's model files exist (the Haar cascade needs none); returns the settings. */
+    static FacesSettings requireDetectorFiles(FacesSettings faces, Configuration conf) {
+        if (faces.model() != null) {
+            requireExists("faces.model", faces.model(), conf);
+        }
+        if (faces.modelConfig() != null) {
+            requireExists("faces.model-config", faces.modelConfig(), conf);
+        }
+        return faces;
     }
 
     static void requireNewOutput(String key, URI uri, boolean overwrite, String overwriteKey, Configuration conf) {

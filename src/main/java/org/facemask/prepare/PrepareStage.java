@@ -113,7 +113,7 @@ public final class PrepareStage {
                 .map(a -> RowFactory.create(a.path(), a.split().code())).toList();
         Dataset<Row> images = decoded.join(broadcast(spark.createDataFrame(assignments, ASSIGNMENTS)), PATH)
                 .select(PATH, LABEL, SPLIT, SHA256, FORMAT, WIDTH, HEIGHT, PIXELS);
-        String dir = Storage.child(output, IMAGES_DIR).toString();
+        String dir = Storage.sparkPath(Storage.child(output, IMAGES_DIR));
         images.write().mode(SaveMode.ErrorIfExists).partitionBy(SPLIT).parquet(dir);
         return spark.read().parquet(dir).count();
     }
@@ -123,7 +123,7 @@ public final class PrepareStage {
         driverSide.addAll(listingRejects);
         Dataset<Row> rejects = decoded.where(col(REASON).isNotNull()).select(PATH, LABEL, REASON, DETAIL)
                 .unionByName(spark.createDataFrame(driverSide, REJECTS));
-        String dir = Storage.child(output, REJECTS_DIR).toString();
+        String dir = Storage.sparkPath(Storage.child(output, REJECTS_DIR));
         // rejects are few and small: one file is easiest to read
         rejects.coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(dir);
         return spark.read().parquet(dir).count();

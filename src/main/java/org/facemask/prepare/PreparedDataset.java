@@ -53,6 +53,6 @@ public record PreparedDataset(URI location, List<String> classes, int imageSize,
     }
 
     public Dataset<Row> images(SparkSession spark) {
-        return spark.read().parquet(Storage.child(location, PreparedColumns.IMAGES_DIR).toString());
+        return spark.read().parquet(Storage.sparkPath(Storage.child(location, PreparedColumns.IMAGES_DIR)));
     }
 }

@@ -8,7 +8,13 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.util.LongAccumulator;
 import org.facemask.config.ImageSettings;
 import org.facemask.evaluate.Metrics;
+import org.apache.spark.TaskContext;
+import org.facemask.detect.DetectorModel;
+import org.facemask.detect.FaceBox;
+import org.facemask.detect.FaceFinder;
+import org.facemask.image.ImageDecoder;
 import org.facemask.image.ImageLoader;
+import org.facemask.image.RgbImage;
 import org.facemask.image.ImageRejectedException;
 import org.facemask.inference.ExecutorModels;
 import org.facemask.model.InferenceEngine;
@@ -27,8 +33,9 @@ import java.util.NoSuchElementException;
 
 /**
  * Runs in the tasks: reads each file (or each entry of an archive), decodes it with the shared loader, and scores
- * the images in batches with the executor's model. Every image becomes exactly one row: probabilities, or the
- * reason it could not be scored. Rows: path, modification_time, size_bytes, label, probabilities, error.
+ * the images in batches with the executor's model. Every image becomes exactly one row (probabilities, or the
+ * reason it could not be scored); with a face detector, one row per face found, and one row with faces_found = 0
+ * for a photo without any. Rows as {@link ScoreStage#SCORED}.
  */
 final class ScorePartition implements FlatMapFunction<Iterator<InputFile>, Row> {
     private static final long serialVersionUID = 1L;
@@ -40,13 +47,15 @@ final class ScorePartition implements FlatMapFunction<Iterator<InputFile>, Row> 
     private final int batchSize;
     private final int threads;
     private final Timers timers;
+    /** Null: the whole image is one face (as the training images); else every face found is scored. */
+    private final DetectorModel detector;
 
     /** Task-seconds per phase, for the run's closing log line and the benchmark. */
     record Timers(LongAccumulator read, LongAccumulator decode, LongAccumulator inference) implements java.io.Serializable {
     }
 
     ScorePartition(SerializableHadoopConf hadoop, ImageSettings image, List<String> classes, InferenceEngine engine,
-                   Broadcast<byte[]> model, int batchSize, int threads, Timers timers) {
+                   Broadcast<byte[]> model, int batchSize, int threads, Timers timers, DetectorModel detector) {
         this.hadoop = hadoop;
         this.image = image;
         this.classes = List.copyOf(classes);
@@ -55,16 +64,44 @@ final class ScorePartition implements FlatMapFunction<Iterator<InputFile>, Row> 
         this.batchSize = batchSize;
         this.threads = threads;
         this.timers = timers;
+        this.detector = detector;
+    }
+
+    /** A row of {@link ScoreStage#SCORED}; {@code face} is null when whole images are scored. */
+    private static Row row(String path, Timestamp modified, long size, Face face, String label, float[] probabilities,
+                           String error) {
+        if (face == null) {
+            return RowFactory.create(path, modified, size, null, null, null, null, null, null, null, label,
+                    probabilities, error);
+        }
+        FaceBox b = face.box();
+        return RowFactory.create(path, modified, size, face.index(), b == null ? null : (float) b.x(),
+                b == null ? null : (float) b.y(), b == null ? null : (float) b.w(), b == null ? null : (float) b.h(),
+                b == null ? null : b.confidence(), face.found(), label, probabilities, error);
+    }
+
+    /** Which face of a photo a row is about; a photo without faces has one row with index and box null. */
+    private record Face(Integer index, FaceBox box, int found) {
     }
 
     @Override
     public Iterator<Row> call(Iterator<InputFile> files) {
         InferenceModel network = ExecutorModels.model(engine, model, image.size(), threads);
         ImageLoader loader = new ImageLoader(image);
+        ImageDecoder decoder = new ImageDecoder(image.maxPixels());
+        FaceFinder finder = detector == null ? null : detector.open();
+        if (finder != null) {
+            TaskContext.get().addTaskCompletionListener((TaskContext context) -> finder.close());
+        }
         return new Iterator<>() {
             private final ArrayDeque<Row> ready = new ArrayDeque<>();
             private final List<Object[]> pending = new ArrayList<>();
             private final List<byte[]> pendingPixels = new ArrayList<>();
+
+            /** The face part of a row for an image that could not be read: none in whole-image mode. */
+            private Face noFace() {
+                return finder == null ? null : new Face(null, null, 0);
+            }
 
             @Override
             public boolean hasNext() {
@@ -95,7 +132,7 @@ final class ScorePartition implements FlatMapFunction<Iterator<InputFile>, Row> 
                         ArchiveEntries.read(file.path(), in, (name, size, bytes, error) -> {
                             String entryPath = file.path() + "!/" + name;
                             if (bytes == null) {
-                                ready.add(RowFactory.create(entryPath, modified, size, null, null, error));
+                                ready.add(row(entryPath, modified, size, noFace(), null, null, error));
                             } else {
                                 decode(entryPath, modified, bytes);
                             }
@@ -106,7 +143,7 @@ final class ScorePartition implements FlatMapFunction<Iterator<InputFile>, Row> 
                         decode(file.path(), modified, bytes);
                     }
                 } catch (IOException | RuntimeException | OutOfMemoryError e) {
-                    ready.add(RowFactory.create(file.path(), modified, file.sizeBytes(), null, null,
+                    ready.add(row(file.path(), modified, file.sizeBytes(), noFace(), null, null,
                             (ArchiveEntries.isArchive(file.path()) ? "damaged archive: " : "cannot read: ") + e));
                 }
             }
@@ -114,14 +151,24 @@ final class ScorePartition implements FlatMapFunction<Iterator<InputFile>, Row> 
             private void decode(String path, Timestamp modified, byte[] bytes) {
                 long start = System.nanoTime();
                 try {
-                    pendingPixels.add(loader.load(bytes).pixels().rgb());
-                    pending.add(new Object[]{path, modified, (long) bytes.length});
+                    if (finder == null) {
+                        pendingPixels.add(loader.load(bytes).pixels().rgb());
+                        pending.add(new Object[]{path, modified, (long) bytes.length, null});
+                    } else {
+                        RgbImage photo = decoder.decode(bytes).image();
+                        List<FaceBox> faces = finder.find(photo);
+                        if (faces.isEmpty()) {
+                            ready.add(row(path, modified, bytes.length, new Face(null, null, 0), null, null, null));
+                        }
+                        for (int i = 0; i < faces.size(); i++) {
+                            pendingPixels.add(finder.crop(photo, faces.get(i), image.size()).rgb());
+                            pending.add(new Object[]{path, modified, (long) bytes.length, new Face(i, faces.get(i), faces.size())});
+                        }
+                    }
                 } catch (ImageRejectedException e) {
-                    ready.add(RowFactory.create(path, modified, (long) bytes.length, null, null,
-                            e.reason().code() + ": " + e.getMessage()));
+                    ready.add(row(path, modified, bytes.length, noFace(), null, null, e.reason().code() + ": " + e.getMessage()));
                 } catch (RuntimeException e) {
-                    ready.add(RowFactory.create(path, modified, (long) bytes.length, null, null,
-                            "corrupt: decoder failed: " + e.getMessage()));
+                    ready.add(row(path, modified, bytes.length, noFace(), null, null, "corrupt: decoder failed: " + e.getMessage()));
                 } finally {
                     timers.decode().add(System.nanoTime() - start);
                 }
@@ -139,8 +186,8 @@ final class ScorePartition implements FlatMapFunction<Iterator<InputFile>, Row> 
                 timers.inference().add(System.nanoTime() - start);
                 for (int i = 0; i < pending.size(); i++) {
                     Object[] p = pending.get(i);
-                    ready.add(RowFactory.create(p[0], p[1], p[2], classes.get(Metrics.argmax(probabilities[i])), probabilities[i],
-                            null));
+                    ready.add(row((String) p[0], (Timestamp) p[1], (long) p[2], (Face) p[3],
+                            classes.get(Metrics.argmax(probabilities[i])), probabilities[i], null));
                 }
                 pending.clear();
                 pendingPixels.clear();

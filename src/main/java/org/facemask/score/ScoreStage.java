@@ -17,6 +17,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.facemask.config.ImageSettings;
 import org.facemask.config.ModelSettings;
 import org.facemask.config.ScoreSettings;
+import org.facemask.detect.DetectorModel;
 import org.facemask.inference.ExecutorModels;
 import org.facemask.inference.SparkInference;
 import org.facemask.model.ModelDirectory;
@@ -59,6 +60,13 @@ public final class ScoreStage {
             .add("path", DataTypes.StringType, false)
             .add("modification_time", DataTypes.TimestampType, false)
             .add("size_bytes", DataTypes.LongType, false)
+            .add("face_index", DataTypes.IntegerType, true)
+            .add("box_x", DataTypes.FloatType, true)
+            .add("box_y", DataTypes.FloatType, true)
+            .add("box_w", DataTypes.FloatType, true)
+            .add("box_h", DataTypes.FloatType, true)
+            .add("face_confidence", DataTypes.FloatType, true)
+            .add("faces_found", DataTypes.IntegerType, true)
             .add("label", DataTypes.StringType, true)
             .add("probabilities", DataTypes.createArrayType(DataTypes.FloatType, false), true)
             .add("error", DataTypes.StringType, true);
@@ -75,7 +83,9 @@ public final class ScoreStage {
     public record Result(long files, long skipped, long rows, long scored, long errors) {
     }
 
-    public Result run(ModelDirectory modelDir, ModelSettings model, ImageSettings guard, ScoreSettings settings) {
+    /** @param detector null to score whole images; else every face it finds is scored */
+    public Result run(ModelDirectory modelDir, ModelSettings model, ImageSettings guard, ScoreSettings settings,
+                      DetectorModel detector) {
         long start = System.nanoTime();
         ModelMetadata meta = modelDir.metadata();
         URI partition = Storage.child(settings.output(), RUN_DATE + "=" + settings.runDate());
@@ -102,26 +112,34 @@ public final class ScoreStage {
             ImageSettings image = new ImageSettings(meta.imageSize(), guard.maxPixels());
             Dataset<Row> scored = spark.createDataFrame(files.mapPartitions(new ScorePartition(
                     new SerializableHadoopConf(hadoop), image, meta.classes(), model.engine(), bytes,
-                    model.inferenceBatch(), threads, timers)), SCORED);
-            List<Column> columns = new ArrayList<>(List.of(col("path"), col("modification_time"), col("size_bytes"),
-                    col("label")));
+                    model.inferenceBatch(), threads, timers, detector)), SCORED);
+            List<Column> columns = new ArrayList<>(List.of(col("path"), col("modification_time"), col("size_bytes")));
+            if (detector != null) {
+                for (String c : List.of("face_index", "box_x", "box_y", "box_w", "box_h", "face_confidence", "faces_found")) {
+                    columns.add(col(c));
+                }
+            }
+            columns.add(col("label"));
             for (int k = 0; k < meta.classes().size(); k++) {
                 columns.add(col("probabilities").getItem(k).alias(probabilityColumn(meta.classes().get(k))));
             }
             columns.add(lit(meta.version()).alias("model_version"));
+            if (detector != null) {
+                columns.add(lit(detector.describe()).alias("face_detector"));
+            }
             columns.add(lit(new Timestamp(System.currentTimeMillis())).alias("scored_at"));
             columns.add(col("error"));
             int outputFiles = (int) Math.max(1, (todo.size() + settings.rowsPerFile() - 1L) / settings.rowsPerFile());
             // repartition, not coalesce: coalesce would pull the whole scoring into outputFiles tasks
             scored.select(columns.toArray(Column[]::new)).repartition(outputFiles)
-                    .write().mode(SaveMode.Overwrite).parquet(staging.toString());
+                    .write().mode(SaveMode.Overwrite).parquet(Storage.sparkPath(staging));
         } finally {
             ExecutorModels.forget(bytes.id());
             bytes.destroy();
         }
         double scoreSeconds = (System.nanoTime() - scoreStart) / 1e9;
 
-        Dataset<Row> written = spark.read().parquet(staging.toString());
+        Dataset<Row> written = spark.read().parquet(Storage.sparkPath(staging));
         long rows = written.count();
         long errors = written.where(col("error").isNotNull()).count();
         swapIn(staging, partition);
@@ -142,7 +160,7 @@ public final class ScoreStage {
         }
         // an archive's entries are recorded as <archive>!/<entry>: the archive is the unit that was read
         Set<String> done = new HashSet<>();
-        spark.read().parquet(settings.output().toString())
+        spark.read().parquet(Storage.sparkPath(settings.output()))
                 .where(col(RUN_DATE).notEqual(lit(settings.runDate().toString())).and(col("model_version").equalTo(version)))
                 .select(org.apache.spark.sql.functions.substring_index(col("path"), "!/", 1), col("modification_time"))
                 .distinct().collectAsList()

@@ -79,6 +79,14 @@ public final class Storage {
         return new String(readBytes(uri, conf), StandardCharsets.UTF_8);
     }
 
+    /**
+     * The form Spark's readers and writers take: a Hadoop path string. Not {@code uri.toString()}, which keeps
+     * escapes such as %20 that Spark would then take literally (a folder named "a%20b" instead of "a b").
+     */
+    public static String sparkPath(URI uri) {
+        return new Path(uri).toString();
+    }
+
     public static byte[] readBytes(URI uri, Configuration conf) {
         try {
             return readAll(new Path(uri), conf);

@@ -83,7 +83,7 @@ public final class TrainStage {
                 new FeaturizeStage(spark).run(dataset, backbone, model.engine(), model.inferenceThreads(),
                         model.inferenceBatch(), 0, work);
             }
-            Dataset<Row> table = spark.read().parquet(features.toString());
+            Dataset<Row> table = spark.read().parquet(Storage.sparkPath(features));
             TrainingData.FromFeatures toDataSet = new TrainingData.FromFeatures(classes);
             Dataset<Row> trainTable = settings.augmentCopies() > 0
                     ? table.unionByName(augmentedFeatures(dataset, backbone, model, settings, work)) : table;
@@ -227,11 +227,11 @@ public final class TrainStage {
             try (SparkInference inference = new SparkInference(spark, backbone.graph(), model.engine(),
                     dataset.imageSize(), model.inferenceThreads())) {
                 inference.apply(variants, FeaturizeStage.FEATURES, model.inferenceBatch(), 0)
-                        .write().parquet(dir.toString());
+                        .write().parquet(Storage.sparkPath(dir));
             }
             LOG.info("featurized {} augmented copies of each training image", settings.augmentCopies());
         }
-        return spark.read().parquet(dir.toString());
+        return spark.read().parquet(Storage.sparkPath(dir));
     }
 
     /** A split's (label, input) rows on the driver, in a stable order. */

@@ -9,6 +9,7 @@ import org.facemask.image.ImageLoader;
 import org.facemask.model.Dl4jModel;
 import org.facemask.model.ModelDirectory;
 import org.facemask.samples.SyntheticFaces;
+import org.facemask.testing.FaceCollage;
 import org.facemask.testing.SharedFiles;
 import org.facemask.testing.TestImages;
 import org.junit.jupiter.api.BeforeAll;
@@ -180,6 +181,52 @@ class ScoreJobTest {
             files = list.filter(p -> p.toString().endsWith(".parquet")).count();
         }
         assertEquals(1, files, "a handful of rows makes one file, not one per partition");
+    }
+
+    /**
+     * score.faces: a photo of three people gives three rows (face_index 0-2 left to right, boxes on the faces,
+     * the detector and its model's sha256), a photo without faces one row with faces_found = 0; a re-run of the
+     * night replaces them, the next night skips them.
+     */
+    @Test
+    void everyFaceOfAPhotoIsScoredAndAPhotoWithoutFacesKeepsItsRow() throws Exception {
+        Path photos = Files.createDirectories(tmp.resolve("photos"));
+        FaceCollage.Collage collage = FaceCollage.make();
+        Files.write(photos.resolve("three people.jpg"), TestImages.encode(collage.image(), "jpg"));
+        Files.write(photos.resolve("landscape.png"), TestImages.encode(FaceCollage.noFaces(), "png"));
+        Path out = tmp.resolve("face scores");
+        String yunet = SharedFiles.require("models/face-detectors/face_detection_yunet_2026may.onnx").toString();
+        for (String date : List.of("2026-11-24", "2026-11-24", "2026-11-25")) {
+            JobRunner.Outcome o = runMain(sparkArgs("score", "score.model=" + model, "score.input=" + photos,
+                    "score.output=" + out, "score.run-date=" + date, "score.faces=true", "faces.model=" + yunet));
+            assertEquals(0, o.exitCode(), o.stderr());
+        }
+        try (SparkSession s = SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false").getOrCreate()) {
+            List<Row> rows = s.read().parquet(out.toString()).where("run_date = '2026-11-24'")
+                    .orderBy("path", "face_index").collectAsList();
+            assertEquals(4, rows.size(), "three faces and one photo without: " + rows);
+            Row empty = rows.get(0);
+            assertTrue(empty.getAs("path").toString().endsWith("landscape.png"));
+            assertEquals(0, (int) empty.getAs("faces_found"));
+            assertNull(empty.getAs("face_index"));
+            assertNull(empty.getAs("label"));
+            assertNull(empty.getAs("error"));
+            for (int i = 0; i < 3; i++) {
+                Row face = rows.get(1 + i);
+                assertEquals(i, (int) face.getAs("face_index"));
+                assertEquals(3, (int) face.getAs("faces_found"));
+                double cx = (float) face.getAs("box_x") + (float) face.getAs("box_w") / 2;
+                double cy = (float) face.getAs("box_y") + (float) face.getAs("box_h") / 2;
+                var tile = collage.tiles().get(i);
+                assertTrue(cx > tile.x() && cx < tile.x() + tile.w() && cy > tile.y() && cy < tile.y() + tile.h(),
+                        "face " + i + " box centre (" + cx + ", " + cy + ") on " + tile);
+                assertTrue((float) face.getAs("face_confidence") >= 0.5f);
+                assertNotNull(face.getAs("label"));
+                assertTrue(face.getAs("face_detector").toString().startsWith("yunet sha256:ebafce4e"));
+            }
+            assertEquals(0, s.read().parquet(out.toString()).where("run_date = '2026-11-25'").count(),
+                    "the next night skips photos already scored");
+        }
     }
 
     @Test
