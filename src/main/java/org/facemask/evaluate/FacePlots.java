@@ -46,7 +46,7 @@ public final class FacePlots {
             double scale = TILE / (double) e.photo().width();
             int ox = (i % cols) * TILE;
             int oy = (i / cols) * tileHeight;
-            g.drawImage(toImage(e.photo()), ox, oy, TILE, (int) Math.round(e.photo().height() * scale), null);
+            g.drawImage(e.photo().toBufferedImage(), ox, oy, TILE, (int) Math.round(e.photo().height() * scale), null);
             g.setStroke(new BasicStroke(1.5f));
             g.setColor(Color.WHITE);
             for (VocAnnotation.Face f : e.result().truth()) {
@@ -74,17 +74,5 @@ public final class FacePlots {
     private static void draw(Graphics2D g, FaceBox b, double scale, int ox, int oy) {
         g.drawRect((int) Math.round(ox + b.x() * scale), (int) Math.round(oy + b.y() * scale),
                 (int) Math.round(b.w() * scale), (int) Math.round(b.h() * scale));
-    }
-
-    private static BufferedImage toImage(RgbImage img) {
-        BufferedImage out = new BufferedImage(img.width(), img.height(), BufferedImage.TYPE_INT_RGB);
-        byte[] p = img.rgb();
-        for (int y = 0; y < img.height(); y++) {
-            for (int x = 0; x < img.width(); x++) {
-                int i = (y * img.width() + x) * 3;
-                out.setRGB(x, y, (p[i] & 0xFF) << 16 | (p[i + 1] & 0xFF) << 8 | (p[i + 2] & 0xFF));
-            }
-        }
-        return out;
     }
 }

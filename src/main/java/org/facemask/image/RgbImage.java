@@ -12,6 +12,19 @@ public record RgbImage(int width, int height, byte[] rgb) {
         }
     }
 
+    /** For drawing and writing with Java2D/ImageIO (pictures, exported crops). */
+    public java.awt.image.BufferedImage toBufferedImage() {
+        java.awt.image.BufferedImage out = new java.awt.image.BufferedImage(width, height,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int i = (y * width + x) * 3;
+                out.setRGB(x, y, (rgb[i] & 0xFF) << 16 | (rgb[i + 1] & 0xFF) << 8 | (rgb[i + 2] & 0xFF));
+            }
+        }
+        return out;
+    }
+
     /** @return channel c (0 = R, 1 = G, 2 = B) of pixel (x, y), 0..255 */
     public int channel(int x, int y, int c) {
         return rgb[(y * width + x) * 3 + c] & 0xFF;

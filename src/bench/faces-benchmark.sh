@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Several people per photo, on ../shared/datasets/face-mask-multi-dev (400 photos, 2,765 annotated faces).
+# The photos are split in two fixed halves by file name: half 0 calibrates (box adjustment, training crops),
+# half 1 is only ever evaluated.
+#   src/bench/faces-benchmark.sh detectors MODEL_DIR   each detector backend on half 1: recall, precision, time
+#   src/bench/faces-benchmark.sh crops                 train on the dev set alone, and on the dev set plus the
+#                                                      face crops of half 0; evaluate both on half 1 (YuNet)
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+SHARED="${SHARED:-$HERE/../shared}"
+MULTI="$SHARED/datasets/face-mask-multi-dev"
+DET="$SHARED/models/face-detectors"
+WEIGHTS="$SHARED/models/mobilenet_v2_0.35_224/mobilenet_v2_weights_tf_dim_ordering_tf_kernels_0.35_224_no_top.h5"
+cd "$HERE"
+[ -d target/test-classes ] && [ -f target/facemask-pipeline.jar ] || mvn -q -B -DskipTests package test-compile
+CP="target/test-classes:target/classes:target/lib/*:target/spark-lib/*"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+echo "cores: $(nproc)"
+java -cp "$CP" org.facemask.bench.FaceCropsExport --half "$MULTI" "$work/heldout" 1
+
+evaluate() { # model, output name, extra settings...
+  local model="$1" name="$2"; shift 2
+  ./submit.sh evaluate "evaluate.model=$model" "evaluate.input=$work/heldout" "evaluate.output=$work/$name" "$@" 2>&1 \
+    | grep -E "^faces:|FaceEvaluation: found"
+  python3 - "$work/$name/metrics.json" <<'PY'
+import json, sys
+f = json.load(open(sys.argv[1]))["faces"]
+d, c = f["detection"], f["classification_of_found_faces"]
+print(f"  detection recall {d['recall']:.3f} precision {d['precision']:.3f}; classification accuracy {c['accuracy']:.3f} "
+      f"on {c['faces']} found faces, confusion {c['confusion_matrix']}; end to end {f['end_to_end']['share']:.3f}")
+PY
+}
+
+case "${1:-}" in
+  detectors)
+    model="${2:?model dir}"
+    evaluate "$model" yunet "faces.detector=yunet" "faces.model=$DET/face_detection_yunet_2026may.onnx"
+    evaluate "$model" res10 "faces.detector=res10" "faces.model=$DET/opencv_face_detector_uint8.pb" \
+      "faces.model-config=$DET/opencv_face_detector.pbtxt"
+    evaluate "$model" haar "faces.detector=haar"
+    ;;
+  crops)
+    for variant in dev crops; do
+      mkdir -p "$work/$variant-in"
+      if [ "$variant" = crops ]; then
+        java -cp "$CP" org.facemask.bench.FaceCropsExport "$MULTI" "$work/$variant-in" 0 0.15 without_mask
+      fi
+      for c in with_mask without_mask; do
+        mkdir -p "$work/$variant-in/$c"
+        for f in "$SHARED/datasets/face-mask-dev/$c"/*; do ln -s "$f" "$work/$variant-in/$c/dev_$(basename "$f")"; done
+      done
+      ./submit.sh prepare "prepare.input=$work/$variant-in" "prepare.output=$work/$variant-prepared" 2>&1 | grep "prepare done"
+      ./submit.sh train "train.input=$work/$variant-prepared" "train.output=$work/$variant-model" \
+        "model.base.weights=$WEIGHTS" train.epochs=15 2>&1 | grep "test accuracy"
+      echo "$variant:"
+      evaluate "$work/$variant-model" "$variant-eval" "faces.model=$DET/face_detection_yunet_2026may.onnx"
+    done
+    ;;
+  *) echo "usage: $0 detectors MODEL_DIR | crops" >&2; exit 2 ;;
+esac
