@@ -5,6 +5,7 @@
 #   src/bench/faces-benchmark.sh detectors MODEL_DIR   each detector backend on half 1: recall, precision, time
 #   src/bench/faces-benchmark.sh crops                 train on the dev set alone, and on the dev set plus the
 #                                                      face crops of half 0; evaluate both on half 1 (YuNet)
+#   src/bench/faces-benchmark.sh calibrate             faces.box-adjust of each detector, measured on half 0
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 SHARED="${SHARED:-$HERE/../shared}"
@@ -33,6 +34,12 @@ PY
 }
 
 case "${1:-}" in
+  calibrate)
+    java -cp "$CP" org.facemask.bench.FaceBoxCalibration "$MULTI" yunet "$DET/face_detection_yunet_2026may.onnx" 2>&1 | tail -1
+    java -cp "$CP" org.facemask.bench.FaceBoxCalibration "$MULTI" res10 "$DET/opencv_face_detector_uint8.pb" \
+      "$DET/opencv_face_detector.pbtxt" 2>&1 | tail -1
+    java -cp "$CP" org.facemask.bench.FaceBoxCalibration "$MULTI" haar - 2>&1 | tail -1
+    ;;
   detectors)
     model="${2:?model dir}"
     evaluate "$model" yunet "faces.detector=yunet" "faces.model=$DET/face_detection_yunet_2026may.onnx"
@@ -57,5 +64,5 @@ case "${1:-}" in
       evaluate "$work/$variant-model" "$variant-eval" "faces.model=$DET/face_detection_yunet_2026may.onnx"
     done
     ;;
-  *) echo "usage: $0 detectors MODEL_DIR | crops" >&2; exit 2 ;;
+  *) echo "usage: $0 calibrate | detectors MODEL_DIR | crops" >&2; exit 2 ;;
 esac
