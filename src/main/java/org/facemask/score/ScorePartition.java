@@ -2,7 +2,6 @@ package org.facemask.score;
 
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.util.LongAccumulator;
@@ -16,8 +15,7 @@ import org.facemask.image.ImageDecoder;
 import org.facemask.image.ImageLoader;
 import org.facemask.image.RgbImage;
 import org.facemask.image.ImageRejectedException;
-import org.facemask.inference.ExecutorModels;
-import org.facemask.model.InferenceEngine;
+import org.facemask.inference.SparkInference;
 import org.facemask.model.InferenceModel;
 import org.facemask.prepare.InputFile;
 import org.facemask.storage.SerializableHadoopConf;
@@ -42,10 +40,8 @@ final class ScorePartition implements FlatMapFunction<Iterator<InputFile>, Row> 
     private final SerializableHadoopConf hadoop;
     private final ImageSettings image;
     private final List<String> classes;
-    private final InferenceEngine engine;
-    private final Broadcast<byte[]> model;
+    private final SparkInference.Handle model;
     private final int batchSize;
-    private final int threads;
     private final Timers timers;
     /** Null: the whole image is one face (as the training images); else every face found is scored. */
     private final DetectorModel detector;
@@ -54,15 +50,13 @@ final class ScorePartition implements FlatMapFunction<Iterator<InputFile>, Row> 
     record Timers(LongAccumulator read, LongAccumulator decode, LongAccumulator inference) implements java.io.Serializable {
     }
 
-    ScorePartition(SerializableHadoopConf hadoop, ImageSettings image, List<String> classes, InferenceEngine engine,
-                   Broadcast<byte[]> model, int batchSize, int threads, Timers timers, DetectorModel detector) {
+    ScorePartition(SerializableHadoopConf hadoop, ImageSettings image, List<String> classes, SparkInference.Handle model,
+                   int batchSize, Timers timers, DetectorModel detector) {
         this.hadoop = hadoop;
         this.image = image;
         this.classes = List.copyOf(classes);
-        this.engine = engine;
         this.model = model;
         this.batchSize = batchSize;
-        this.threads = threads;
         this.timers = timers;
         this.detector = detector;
     }
@@ -86,7 +80,7 @@ final class ScorePartition implements FlatMapFunction<Iterator<InputFile>, Row> 
 
     @Override
     public Iterator<Row> call(Iterator<InputFile> files) {
-        InferenceModel network = ExecutorModels.model(engine, model, image.size(), threads);
+        InferenceModel network = model.get();
         ImageLoader loader = new ImageLoader(image);
         ImageDecoder decoder = new ImageDecoder(image.maxPixels());
         FaceFinder finder = detector == null ? null : detector.open();

@@ -5,7 +5,6 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -18,7 +17,6 @@ import org.facemask.config.ImageSettings;
 import org.facemask.config.ModelSettings;
 import org.facemask.config.ScoreSettings;
 import org.facemask.detect.DetectorModel;
-import org.facemask.inference.ExecutorModels;
 import org.facemask.inference.SparkInference;
 import org.facemask.model.ModelDirectory;
 import org.facemask.model.ModelMetadata;
@@ -102,17 +100,16 @@ public final class ScoreStage {
         long scoreStart = System.nanoTime();
         ComputationGraph network = modelDir.loadNetwork(hadoop);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Broadcast<byte[]> bytes = jsc.broadcast(model.engine().serialize(network, meta.imageSize()));
         ScorePartition.Timers timers = new ScorePartition.Timers(spark.sparkContext().longAccumulator("read"),
                 spark.sparkContext().longAccumulator("decode"), spark.sparkContext().longAccumulator("inference"));
-        int threads = SparkInference.sessionThreads(spark, model.inferenceThreads());
-        try {
+        try (SparkInference inference = new SparkInference(spark, network, model.engine(), meta.imageSize(),
+                model.inferenceThreads())) {
             JavaRDD<InputFile> files = jsc.parallelize(todo,
                     SparkInference.filePartitions(spark, settings.partitions(), todo.size(), FILES_PER_PARTITION));
             ImageSettings image = new ImageSettings(meta.imageSize(), guard.maxPixels());
             Dataset<Row> scored = spark.createDataFrame(files.mapPartitions(new ScorePartition(
-                    new SerializableHadoopConf(hadoop), image, meta.classes(), model.engine(), bytes,
-                    model.inferenceBatch(), threads, timers, detector)), SCORED);
+                    new SerializableHadoopConf(hadoop), image, meta.classes(), inference.handle(),
+                    model.inferenceBatch(), timers, detector)), SCORED);
             List<Column> columns = new ArrayList<>(List.of(col("path"), col("modification_time"), col("size_bytes")));
             if (detector != null) {
                 for (String c : List.of("face_index", "box_x", "box_y", "box_w", "box_h", "face_confidence", "faces_found")) {
@@ -133,9 +130,6 @@ public final class ScoreStage {
             // repartition, not coalesce: coalesce would pull the whole scoring into outputFiles tasks
             scored.select(columns.toArray(Column[]::new)).repartition(outputFiles)
                     .write().mode(SaveMode.Overwrite).parquet(Storage.sparkPath(staging));
-        } finally {
-            ExecutorModels.forget(bytes.id());
-            bytes.destroy();
         }
         double scoreSeconds = (System.nanoTime() - scoreStart) / 1e9;
 
