@@ -3,12 +3,10 @@ package org.facemask.detect;
 import org.apache.hadoop.conf.Configuration;
 import org.facemask.config.FacesSettings;
 import org.facemask.config.FacesSettings.Detector;
+import org.facemask.storage.Sha256;
 import org.facemask.storage.Storage;
 
 import java.io.Serializable;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * A face detector's settings and model bytes, read once on the driver and shipped to the tasks (in the task
@@ -24,7 +22,7 @@ public record DetectorModel(FacesSettings settings, byte[] model, byte[] config,
         byte[] model = Storage.readBytes(settings.model(), hadoop);
         byte[] config = settings.detector() == Detector.RES10 ? Storage.readBytes(settings.modelConfig(), hadoop)
                 : new byte[0];
-        return new DetectorModel(settings, model, config, sha256(model));
+        return new DetectorModel(settings, model, config, Sha256.hex(model));
     }
 
     /** "yunet sha256:ebafce4e..." : which detector found the faces, for output rows and metrics. */
@@ -41,13 +39,5 @@ public record DetectorModel(FacesSettings settings, byte[] model, byte[] config,
             case HAAR -> new HaarDetector(Math.max(8, settings.minSize() / 2));
         };
         return new FaceFinder(detector, settings);
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -9,12 +9,10 @@ import org.facemask.image.ImageLoader;
 import org.facemask.image.ImageRejectedException;
 import org.facemask.image.RejectReason;
 import org.facemask.storage.SerializableHadoopConf;
+import org.facemask.storage.Sha256;
 import org.facemask.storage.Storage;
 
 import java.io.IOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.Locale;
 
@@ -55,7 +53,7 @@ final class DecodeFiles implements FlatMapFunction<Iterator<InputFile>, Row> {
         } catch (IOException | RuntimeException | OutOfMemoryError e) {
             return rejected(file, null, RejectReason.READ_ERROR, "cannot read: " + e);
         }
-        String sha256 = sha256(bytes);
+        String sha256 = Sha256.hex(bytes);
         try {
             ImageLoader.Loaded loaded = loader.load(bytes);
             return RowFactory.create(file.path(), file.label(), file.sizeBytes(), file.modificationTime(), sha256,
@@ -72,13 +70,5 @@ final class DecodeFiles implements FlatMapFunction<Iterator<InputFile>, Row> {
     private static Row rejected(InputFile file, String sha256, RejectReason reason, String detail) {
         return RowFactory.create(file.path(), file.label(), file.sizeBytes(), file.modificationTime(), sha256,
                 null, null, null, null, reason.code(), detail);
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
     }
 }

@@ -27,7 +27,7 @@ class FaceDetectorsTest {
         };
         byte[] config = detector == Detector.RES10
                 ? Files.readAllBytes(SharedFiles.require("models/face-detectors/opencv_face_detector.pbtxt")) : new byte[0];
-        return new DetectorModel(s, bytes, config, detector == Detector.HAAR ? "" : DetectorModel.sha256(bytes));
+        return new DetectorModel(s, bytes, config, detector == Detector.HAAR ? "" : org.facemask.storage.Sha256.hex(bytes));
     }
 
     static RgbImage decode(byte[] encoded) {
