@@ -1,11 +1,9 @@
 package org.facemask.inference;
 
 import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.util.LongAccumulator;
-import org.facemask.model.InferenceEngine;
 import org.facemask.model.InferenceModel;
 
 import java.util.ArrayList;
@@ -19,26 +17,19 @@ import java.util.NoSuchElementException;
  */
 final class BatchInference implements FlatMapFunction<Iterator<Row>, Row> {
     private static final long serialVersionUID = 1L;
-    private final InferenceEngine engine;
-    private final Broadcast<byte[]> model;
-    private final int imageSize;
+    private final SparkInference.Handle model;
     private final int batchSize;
-    private final int threads;
     private final LongAccumulator inferenceNanos;
 
-    BatchInference(InferenceEngine engine, Broadcast<byte[]> model, int imageSize, int batchSize, int threads,
-                   LongAccumulator inferenceNanos) {
-        this.engine = engine;
+    BatchInference(SparkInference.Handle model, int batchSize, LongAccumulator inferenceNanos) {
         this.model = model;
-        this.imageSize = imageSize;
         this.batchSize = batchSize;
-        this.threads = threads;
         this.inferenceNanos = inferenceNanos;
     }
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
-        InferenceModel network = ExecutorModels.model(engine, model, imageSize, threads);
+        InferenceModel network = model.get();
         return new Iterator<>() {
             private final List<Row> batch = new ArrayList<>(batchSize);
             private float[][] outputs;

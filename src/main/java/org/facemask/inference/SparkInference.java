@@ -63,7 +63,7 @@ public final class SparkInference implements AutoCloseable {
             rows = rows.repartition(partitions);
         }
         return spark.createDataFrame(rows.mapPartitions(
-                new BatchInference(engine, model, imageSize, batchSize, threads, inferenceNanos)), out);
+                new BatchInference(handle(), batchSize, inferenceNanos)), out);
     }
 
     /** For tasks that run the network themselves (per-face scoring): {@code handle.get()} inside the task. */
