@@ -29,7 +29,7 @@ public final class FaceFinder implements AutoCloseable {
         List<FaceBox> found = new ArrayList<>();
         for (FaceBox b : detector.detect(input)) {
             FaceBox box = adjust(b.scaled(photo.width() / (double) input.width())).clippedTo(photo.width(), photo.height());
-            if (box.confidence() >= settings.confidence() && Math.min(box.w(), box.h()) >= settings.minSize()) {
+            if (Math.min(box.w(), box.h()) >= settings.minSize()) { // detectors already dropped boxes under faces.confidence
                 found.add(box);
             }
         }

@@ -46,7 +46,7 @@ final class EvaluateJob implements Job {
 
     @Override
     public String description() {
-        return "metrics and plots of a trained model on a prepared test split or a folder-per-class tree";
+        return "metrics and plots of a trained model on a prepared test split, a folder-per-class tree, or photos with VOC face boxes";
     }
 
     @Override
@@ -59,6 +59,8 @@ final class EvaluateJob implements Job {
         // the model decides the pixels it was trained on; image.max-pixels still guards decoding
         ImageSettings image = new ImageSettings(size, config.image().maxPixels());
         StorageChecks.requireFolder("evaluate.input", settings.input(), hadoop);
+        StorageChecks.requireNewOutput("evaluate.output", settings.output(), settings.overwrite(), "evaluate.overwrite", hadoop);
+        StorageChecks.requireApart("evaluate.input", settings.input(), "evaluate.output", settings.output());
         if (FaceEvaluation.isAnnotatedFolder(settings.input(), hadoop)) {
             return planFaces(config, directory, hadoop);
         }
@@ -68,8 +70,6 @@ final class EvaluateJob implements Job {
             dataset = PreparedDataset.open("evaluate.input", settings.input(), hadoop);
             dataset.requireImageSize(size);
         }
-        StorageChecks.requireNewOutput("evaluate.output", settings.output(), settings.overwrite(), "evaluate.overwrite", hadoop);
-        StorageChecks.requireApart("evaluate.input", settings.input(), "evaluate.output", settings.output());
         PreparedDataset preparedDataset = dataset;
         return spark -> {
             Configuration sparkHadoop = spark.sparkContext().hadoopConfiguration();
@@ -105,8 +105,6 @@ final class EvaluateJob implements Job {
         EvaluateSettings settings = config.evaluate();
         ModelSettings model = config.model();
         FacesSettings faces = StorageChecks.requireDetectorFiles(config.faces(), hadoop);
-        StorageChecks.requireNewOutput("evaluate.output", settings.output(), settings.overwrite(), "evaluate.overwrite", hadoop);
-        StorageChecks.requireApart("evaluate.input", settings.input(), "evaluate.output", settings.output());
         return spark -> {
             Configuration sparkHadoop = spark.sparkContext().hadoopConfiguration();
             Storage.clearOutput(settings.output(), settings.overwrite(), sparkHadoop);
@@ -145,8 +143,8 @@ final class EvaluateJob implements Job {
         ImageDecoder decoder = new ImageDecoder(maxPixels);
         return photos.stream().filter(p -> !p.undecodable() && p.truth().size() >= 3)
                 .sorted(java.util.Comparator.comparing(FaceMetrics.Photo::path)).limit(4)
-                .map(p -> new FacePlots.Example(decoder.decode(Storage.readBytes(java.net.URI.create(
-                        new org.apache.hadoop.fs.Path(p.path()).toUri().toString()), hadoop)).image(), p))
+                .map(p -> new FacePlots.Example(decoder.decode(Storage.readBytes(
+                        new org.apache.hadoop.fs.Path(p.path()).toUri(), hadoop)).image(), p))
                 .toList();
     }
 
