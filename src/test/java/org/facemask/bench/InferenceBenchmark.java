@@ -95,7 +95,6 @@ public final class InferenceBenchmark {
     /** The same, each batch of {@code items} handed to {@code work} by one of {@code callers} threads. */
     private static <T> double rate(List<T> items, int batch, int callers, java.util.function.Consumer<List<T>> work)
             throws Exception {
-        List<T> pixels = items;
         ExecutorService pool = Executors.newFixedThreadPool(callers);
         try {
             double[] rounds = new double[4];
@@ -103,18 +102,18 @@ public final class InferenceBenchmark {
                 long start = System.nanoTime();
                 List<Future<?>> jobs = new ArrayList<>();
                 for (int c = 0; c < callers; c++) {
-                    int from = c * pixels.size() / callers;
-                    int to = (c + 1) * pixels.size() / callers;
+                    int from = c * items.size() / callers;
+                    int to = (c + 1) * items.size() / callers;
                     jobs.add(pool.submit(() -> {
                         for (int i = from; i < to; i += batch) {
-                            work.accept(pixels.subList(i, Math.min(to, i + batch)));
+                            work.accept(items.subList(i, Math.min(to, i + batch)));
                         }
                     }));
                 }
                 for (Future<?> j : jobs) {
                     j.get();
                 }
-                rounds[r] = pixels.size() / ((System.nanoTime() - start) / 1e9);
+                rounds[r] = items.size() / ((System.nanoTime() - start) / 1e9);
             }
             double[] timed = java.util.Arrays.copyOfRange(rounds, 1, rounds.length);
             java.util.Arrays.sort(timed);

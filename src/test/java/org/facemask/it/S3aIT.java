@@ -57,7 +57,7 @@ class S3aIT {
     @BeforeAll
     static void startS3() throws Exception {
         SharedFiles.weights035();
-        layOutS3Proxy();
+        StandaloneClusterIT.copyDependencies("src/it/s3proxy", S3PROXY_HOME.resolve("jars"));
         work = Files.createTempDirectory(PROJECT.resolve("target"), "s3a-it");
         int port = StandaloneClusterIT.freePort();
         endpoint = "http://127.0.0.1:" + port;
@@ -100,15 +100,6 @@ class S3aIT {
     static void stopS3() {
         if (server != null) {
             server.destroy();
-        }
-    }
-
-    static void layOutS3Proxy() throws Exception {
-        if (!Files.isDirectory(S3PROXY_HOME.resolve("jars"))) {
-            Process mvn = new ProcessBuilder("mvn", "-q", "-B", "-ntp", "dependency:copy-dependencies",
-                    "-DoutputDirectory=" + S3PROXY_HOME.resolve("jars"))
-                    .directory(PROJECT.resolve("src/it/s3proxy").toFile()).inheritIO().start();
-            assertEquals(0, mvn.waitFor(), "laying out target/s3proxy/jars");
         }
     }
 

@@ -73,12 +73,7 @@ class StandaloneClusterIT {
 
     /** Spark's own jars (a distribution's jars/), its launcher script, and the RELEASE marker the launcher looks for. */
     static void layOutSparkHome() throws Exception {
-        if (!Files.isDirectory(SPARK_HOME.resolve("jars"))) {
-            Process mvn = new ProcessBuilder("mvn", "-q", "-B", "-ntp", "dependency:copy-dependencies",
-                    "-DoutputDirectory=" + SPARK_HOME.resolve("jars"))
-                    .directory(PROJECT.resolve("src/it/spark-home").toFile()).inheritIO().start();
-            assertEquals(0, mvn.waitFor(), "laying out target/spark-home/jars");
-        }
+        copyDependencies("src/it/spark-home", SPARK_HOME.resolve("jars"));
         Files.createDirectories(SPARK_HOME.resolve("bin"));
         Files.copy(PROJECT.resolve("src/it/spark-home/bin/spark-submit"), SPARK_HOME.resolve("bin/spark-submit"),
                 StandardCopyOption.REPLACE_EXISTING);
@@ -101,6 +96,15 @@ class StandaloneClusterIT {
         pb.environment().put("SPARK_HOME", SPARK_HOME.toString());
         pb.environment().put("SPARK_SCALA_VERSION", "2.12");
         pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    }
+
+    /** The jars of the pom in {@code pomFolder} (its dependency closure, from Maven Central) into {@code jars}, once. */
+    static void copyDependencies(String pomFolder, Path jars) throws Exception {
+        if (!Files.isDirectory(jars)) {
+            Process mvn = new ProcessBuilder("mvn", "-q", "-B", "-ntp", "dependency:copy-dependencies",
+                    "-DoutputDirectory=" + jars).directory(PROJECT.resolve(pomFolder).toFile()).inheritIO().start();
+            assertEquals(0, mvn.waitFor(), "laying out " + jars);
+        }
     }
 
     static String javaBin() {
