@@ -20,6 +20,8 @@ import java.util.TreeMap;
 public final class FaceMetrics {
     public static final String INCORRECT = "mask_weared_incorrect";
     public static final double IOU = 0.5;
+    /** Upper bounds (exclusive) of the face-size buckets of the end-to-end report: the annotated box's longer side. */
+    private static final int[] SIZE_BOUNDS = {16, 32, 64};
 
     private FaceMetrics() {
     }
@@ -66,10 +68,12 @@ public final class FaceMetrics {
         Map<String, Integer> predictedAsMatched = new TreeMap<>();
         Map<String, Integer> incorrectPredictedAs = new TreeMap<>();
         int[][] confusion = new int[classes.size()][classes.size()];
+        int[][] bySize = new int[SIZE_BOUNDS.length + 1][3]; // faces, found, found and correct
         int predictions = 0;
         int matchedPredictions = 0;
         for (Photo photo : photos) {
             photo.truth().forEach(f -> annotated.merge(f.label(), 1, Integer::sum));
+            photo.truth().stream().filter(f -> classes.contains(f.label())).forEach(f -> bySize[sizeBucket(f.box())][0]++);
             int[] matchOf = match(photo.truth(), photo.predicted());
             for (int p = 0; p < matchOf.length; p++) {
                 String predictedClass = classes.get(Metrics.argmax(photo.predicted().get(p).probabilities()));
@@ -85,6 +89,9 @@ public final class FaceMetrics {
                 int t = classes.indexOf(truth);
                 if (t >= 0) {
                     confusion[t][classes.indexOf(predictedClass)]++;
+                    int[] bucket = bySize[sizeBucket(photo.truth().get(matchOf[p]).box())];
+                    bucket[1]++;
+                    bucket[2] += truth.equals(predictedClass) ? 1 : 0;
                 } else if (truth.equals(INCORRECT)) {
                     incorrectPredictedAs.merge(predictedClass, 1, Integer::sum);
                 }
@@ -135,14 +142,41 @@ public final class FaceMetrics {
         report.put("predicted_faces", predictions);
         report.put("detection", detection);
         report.put("classification_of_found_faces", classification);
-        report.put("end_to_end", Map.of("faces", twoClassFaces, "found_and_correct", correct,
-                "share", ratio(correct, twoClassFaces)));
+        Map<String, Object> endToEnd = new LinkedHashMap<>();
+        endToEnd.put("faces", twoClassFaces);
+        endToEnd.put("found_and_correct", correct);
+        endToEnd.put("share", ratio(correct, twoClassFaces));
+        Map<String, Object> sizes = new LinkedHashMap<>();
+        for (int b = 0; b < bySize.length; b++) {
+            int[] n = bySize[b];
+            sizes.put(sizeBucketName(b), Map.of("faces", n[0], "found", n[1], "found_and_correct", n[2],
+                    "share", ratio(n[2], n[0])));
+        }
+        endToEnd.put("by_face_size", sizes);
+        report.put("end_to_end", endToEnd);
         Map<String, Object> incorrect = new LinkedHashMap<>();
         incorrect.put("annotated", annotated.getOrDefault(INCORRECT, 0));
         incorrect.put("found", found.getOrDefault(INCORRECT, 0));
         incorrect.put("classified_as", incorrectPredictedAs);
         report.put(INCORRECT, incorrect);
         return report;
+    }
+
+    /** Where small faces are lost: bucket of an annotated box by its longer side in pixels. */
+    private static int sizeBucket(FaceBox box) {
+        double side = Math.max(box.w(), box.h());
+        int b = 0;
+        while (b < SIZE_BOUNDS.length && side >= SIZE_BOUNDS[b]) {
+            b++;
+        }
+        return b;
+    }
+
+    private static String sizeBucketName(int b) {
+        if (b == 0) {
+            return "under_" + SIZE_BOUNDS[0] + "px";
+        }
+        return b == SIZE_BOUNDS.length ? SIZE_BOUNDS[b - 1] + "px_and_over" : SIZE_BOUNDS[b - 1] + "-" + (SIZE_BOUNDS[b] - 1) + "px";
     }
 
     private static double ratio(int a, int b) {

@@ -81,6 +81,12 @@ class FaceMetricsTest {
         Map<String, Object> endToEnd = (Map<String, Object>) m.get("end_to_end");
         assertEquals(3, endToEnd.get("faces"));
         assertEquals(1, endToEnd.get("found_and_correct"));
+        Map<String, Map<String, Object>> bySize = (Map<String, Map<String, Object>>) endToEnd.get("by_face_size");
+        assertEquals(List.of("under_16px", "16-31px", "32-63px", "64px_and_over"), List.copyOf(bySize.keySet()));
+        assertEquals(Map.of("faces", 1, "found", 0, "found_and_correct", 0, "share", 0.0), bySize.get("16-31px"),
+                "the missed 20x25 face");
+        assertEquals(Map.of("faces", 2, "found", 2, "found_and_correct", 1, "share", 0.5), bySize.get("32-63px"));
+        assertEquals(0, bySize.get("under_16px").get("faces"));
         Map<String, Object> incorrect = (Map<String, Object>) m.get(FaceMetrics.INCORRECT);
         assertEquals(1, incorrect.get("annotated"));
         assertEquals(Map.of("without_mask", 1), incorrect.get("classified_as"));
