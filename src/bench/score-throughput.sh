@@ -2,11 +2,16 @@
 # Scoring throughput on ../shared/datasets/face-mask-dev (4,094 files), MobileNetV2 0.35 at 224, local mode.
 #   src/bench/score-throughput.sh [model dir] [engines, default "onnxruntime dl4j"]
 # Without a model dir it first trains one (prepare + 3 epochs of features-mode training with the shared weights).
-# Prints the score job's closing line: rows, images/s, task-seconds of read / decode+resize / inference, peak
-# heap and RSS; plus the wall time of the whole command (JVM and Spark start-up included).
+# Prints the score job's closing line (rows, images/s, task-seconds of read / decode+resize / inference, peak heap
+# and RSS) for the dev set and for it three times over, the wall time of each whole command (JVM and Spark start-up
+# included), each scoring stage's steady-state rate from Spark's event log (the tasks after the first wave, which
+# pays the fresh JVM's fixed costs), and the marginal rate between the two runs.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 SHARED="${SHARED:-$HERE/../shared}"
+# StageRates (the event-log reader) is a test-scope class
+[ -d "$HERE/target/test-classes" ] && [ -f "$HERE/target/facemask-pipeline.jar" ] \
+  || (cd "$HERE" && mvn -q -B -DskipTests package test-compile)
 DEV="$SHARED/datasets/face-mask-dev"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -19,16 +24,26 @@ if [ -z "$model" ]; then
     "model.base.weights=$SHARED/models/mobilenet_v2_0.35_224/mobilenet_v2_weights_tf_dim_ordering_tf_kernels_0.35_224_no_top.h5" \
     2>&1 | grep "test accuracy"
 fi
-# the dev set twice (symlinked copies): the difference to one copy is the marginal rate, start-up excluded
-mkdir -p "$work/twice"
-cp -rs "$DEV" "$work/twice/a"
-cp -rs "$DEV" "$work/twice/b"
+# the dev set three times (symlinked copies): the difference to one copy is the marginal rate, start-up and fixed
+# costs excluded
+mkdir -p "$work/thrice"
+for copy in a b c; do cp -rs "$DEV" "$work/thrice/$copy"; done
 for engine in ${2:-onnxruntime dl4j}; do
-  for input in "$DEV" "$work/twice"; do
+  for input in "$DEV" "$work/thrice"; do
     start=$(date +%s.%N)
+    events="$work/events-$engine-$(basename "$input")"
+    mkdir -p "$events"
     "$HERE/submit.sh" score "score.model=$model" "score.input=$input" "score.output=$work/scores-$engine-$(basename "$input")" \
-      score.run-date=2026-01-01 "model.engine=$engine" 2>&1 | grep -E "INFO ScoreStage: scored"
+      score.run-date=2026-01-01 "model.engine=$engine" \
+      spark.conf.spark.eventLog.enabled=true "spark.conf.spark.eventLog.dir=$events" 2>&1 \
+      | grep -E "INFO ScoreStage: scored" | tee "$work/$engine-$(basename "$input").log"
     end=$(date +%s.%N)
     echo "$engine, $(basename "$input"): whole command $(echo "$end - $start" | bc) s"
+    java -cp "$HERE/target/test-classes:$HERE/target/classes:$HERE/target/lib/*:$HERE/target/spark-lib/*" \
+      org.facemask.bench.StageRates "$events"
   done
+  # "scored N images ... S s in all": (N_thrice - N_once) / (S_thrice - S_once)
+  paste "$work/$engine-$(basename "$DEV").log" "$work/$engine-thrice.log" \
+    | sed -E 's/.*scored ([0-9]+) images.* ([0-9.]+) s in all.*scored ([0-9]+) images.* ([0-9.]+) s in all.*/\1 \2 \3 \4/' \
+    | awk -v e="$engine" '{ printf "%s marginal: %d more images in %.1f s more = %.0f images/s\n", e, $3 - $1, $4 - $2, ($3 - $1) / ($4 - $2) }'
 done

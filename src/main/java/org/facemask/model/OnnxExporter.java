@@ -49,7 +49,10 @@ import java.util.Set;
  *
  * <p>What it changes, all exact up to float rounding: batch norm is folded into the preceding convolution, zero
  * padding becomes the convolution's own (asymmetric) pads, ReLU6 is {@code Clip(0, 6)}, dropout disappears.
- * Input {@value #INPUT}: NCHW float {@code [batch, 3, size, size]}; output {@value #OUTPUT}: {@code [batch, n]}.
+ * Input {@value #INPUT}: the RGB bytes as {@link org.facemask.image.ImageLoader} makes them, uint8
+ * {@code [batch, size, size, 3]}; the graph itself applies {@link Preprocessing}'s {@code x / 127.5 - 1} and the
+ * move to channels first (ONNX Runtime's vectorised kernels do that faster than a Java loop can fill a float buffer,
+ * and a quarter of the bytes cross into native memory). Output {@value #OUTPUT}: {@code [batch, n]}.
  */
 public final class OnnxExporter {
     public static final String INPUT = "input";
@@ -87,7 +90,7 @@ public final class OnnxExporter {
         if (inputs.size() != 1 || outputs.size() != 1) {
             throw new UnsupportedOperationException("ONNX export handles one input and one output, got " + inputs + " -> " + outputs);
         }
-        tensorOf.put(inputs.get(0), INPUT);
+        tensorOf.put(inputs.get(0), normalisedInput());
         for (int index : graph.topologicalSortOrder()) {
             String name = graph.getVertices()[index].getVertexName();
             if (!inputs.contains(name) && !folded.contains(name)) {
@@ -96,14 +99,24 @@ public final class OnnxExporter {
         }
         out.addNode(node("Identity", List.of(tensorOf.get(outputs.get(0))), OUTPUT));
         long outputSize = graph.outputSingle(false, Nd4j.zeros(DataType.FLOAT, 1, 3, imageSize, imageSize)).size(1);
-        out.addInput(valueInfo(INPUT, -1, 3, imageSize, imageSize));
-        out.addOutput(valueInfo(OUTPUT, -1, outputSize));
+        out.addInput(valueInfo(INPUT, Onnx.TensorProto.DataType.UINT8, -1, imageSize, imageSize, 3));
+        out.addOutput(valueInfo(OUTPUT, Onnx.TensorProto.DataType.FLOAT, -1, outputSize));
         return Onnx.ModelProto.newBuilder()
                 .setIrVersion(IR_VERSION)
                 .setProducerName("facemask-pipeline")
                 .addOpsetImport(Onnx.OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
                 .setGraph(out)
                 .build();
+    }
+
+    /** uint8 NHWC pixels to the network's float NCHW input, {@code x / 127.5 - 1} as {@link Preprocessing} computes it. */
+    private String normalisedInput() {
+        out.addNode(node("Cast", List.of(INPUT), INPUT + "/float")
+                .addAttribute(intAttr("to", Onnx.TensorProto.DataType.FLOAT.getNumber())));
+        out.addNode(node("Transpose", List.of(INPUT + "/float"), INPUT + "/nchw").addAttribute(intsAttr("perm", 0, 3, 1, 2)));
+        out.addNode(node("Div", List.of(INPUT + "/nchw", initializer(INPUT + "/half_range", Nd4j.scalar(127.5f))), INPUT + "/scaled"));
+        out.addNode(node("Sub", List.of(INPUT + "/scaled", initializer(INPUT + "/one", Nd4j.scalar(1f))), INPUT + "/normalised"));
+        return INPUT + "/normalised";
     }
 
     private String input(String vertex) {
@@ -321,7 +334,7 @@ public final class OnnxExporter {
         return a.build();
     }
 
-    private static Onnx.ValueInfoProto valueInfo(String name, long... dims) {
+    private static Onnx.ValueInfoProto valueInfo(String name, Onnx.TensorProto.DataType type, long... dims) {
         Onnx.TensorShapeProto.Builder shape = Onnx.TensorShapeProto.newBuilder();
         for (long d : dims) {
             shape.addDim(d < 0 ? Onnx.TensorShapeProto.Dimension.newBuilder().setDimParam("batch")
@@ -329,6 +342,6 @@ public final class OnnxExporter {
         }
         return Onnx.ValueInfoProto.newBuilder().setName(name).setType(Onnx.TypeProto.newBuilder()
                 .setTensorType(Onnx.TypeProto.Tensor.newBuilder()
-                        .setElemType(Onnx.TensorProto.DataType.FLOAT).setShape(shape))).build();
+                        .setElemType(type).setShape(shape))).build();
     }
 }

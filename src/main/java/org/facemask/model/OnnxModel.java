@@ -1,5 +1,6 @@
 package org.facemask.model;
 
+import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -7,7 +8,6 @@ import ai.onnxruntime.OrtSession;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -28,19 +28,26 @@ public final class OnnxModel implements InferenceModel, AutoCloseable {
     /** A session and the direct input buffer it reuses (ONNX Runtime reads a direct buffer without copying it). */
     private static final class Session {
         final OrtSession ort;
-        FloatBuffer input = ByteBuffer.allocateDirect(0).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        ByteBuffer input = ByteBuffer.allocateDirect(0);
 
         Session(OrtSession ort) {
             this.ort = ort;
         }
 
-        FloatBuffer input(int floats) {
-            if (input.capacity() < floats) {
-                input = ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        /** The images' bytes, back to back, as the graph's uint8 NHWC input ({@link OnnxExporter}). */
+        ByteBuffer input(List<byte[]> images, int imageBytes) {
+            if (input.capacity() < images.size() * imageBytes) {
+                input = ByteBuffer.allocateDirect(images.size() * imageBytes).order(ByteOrder.nativeOrder());
             }
             input.clear();
-            input.limit(floats);
-            return input;
+            for (int n = 0; n < images.size(); n++) {
+                if (images.get(n).length != imageBytes) {
+                    throw new IllegalArgumentException("image " + n + " has " + images.get(n).length + " bytes, expected "
+                            + imageBytes + " (RGB at the model's size)");
+                }
+                input.put(images.get(n));
+            }
+            return input.flip();
         }
     }
 
@@ -59,10 +66,9 @@ public final class OnnxModel implements InferenceModel, AutoCloseable {
                 session = new Session(newSession());
             }
             OrtEnvironment env = OrtEnvironment.getEnvironment();
-            FloatBuffer input = session.input(images.size() * 3 * imageSize * imageSize);
-            Preprocessing.toNchw(images, imageSize, input);
+            ByteBuffer input = session.input(images, imageSize * imageSize * 3);
             try (OnnxTensor tensor = OnnxTensor.createTensor(env, input,
-                    new long[]{images.size(), 3, imageSize, imageSize});
+                    new long[]{images.size(), imageSize, imageSize, 3}, OnnxJavaType.UINT8);
                  OrtSession.Result result = session.ort.run(Map.of(OnnxExporter.INPUT, tensor))) {
                 return (float[][]) result.get(0).getValue();
             }

@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * The one preprocessing function of every job: size x size RGB bytes (as {@link org.facemask.image.ImageLoader}
- * makes them) to the network's input, float {@code x / 127.5 - 1} (Keras's MobileNetV2 "tf" mode), NCHW.
+ * makes them) to the network's input, float {@code x / 127.5 - 1} (Keras's MobileNetV2 "tf" mode), NCHW. DL4J is
+ * given this array; the ONNX graphs take the bytes and compute the same values themselves ({@link OnnxExporter}).
  */
 public final class Preprocessing {
     private Preprocessing() {
@@ -33,31 +34,21 @@ public final class Preprocessing {
 
     /** The same values as {@link #toInput}, as a flat NCHW array. */
     public static float[] toNchw(List<byte[]> images, int size) {
-        java.nio.FloatBuffer out = java.nio.FloatBuffer.allocate(images.size() * 3 * size * size);
-        toNchw(images, size, out);
-        return out.array();
-    }
-
-    /**
-     * Writes the values of {@link #toInput} into {@code out} from position 0 (for engines that take a buffer: a
-     * direct buffer reused across batches saves two copies of every batch). Each image is laid out on the heap
-     * first and copied in bulk: element-wise writes to a direct buffer cost as much as the network's first layers.
-     */
-    public static void toNchw(List<byte[]> images, int size, java.nio.FloatBuffer out) {
         int plane = size * size;
-        float[] chw = new float[3 * plane];
+        float[] out = new float[images.size() * 3 * plane];
         for (int n = 0; n < images.size(); n++) {
             byte[] rgb = images.get(n);
             if (rgb.length != plane * 3) {
                 throw new IllegalArgumentException("image " + n + " has " + rgb.length + " bytes, expected "
                         + plane * 3 + " (" + size + "x" + size + " RGB)");
             }
+            int base = n * 3 * plane;
             for (int p = 0, i = 0; p < plane; p++, i += 3) {
-                chw[p] = NORMALISED[rgb[i] & 0xFF];
-                chw[plane + p] = NORMALISED[rgb[i + 1] & 0xFF];
-                chw[2 * plane + p] = NORMALISED[rgb[i + 2] & 0xFF];
+                out[base + p] = NORMALISED[rgb[i] & 0xFF];
+                out[base + plane + p] = NORMALISED[rgb[i + 1] & 0xFF];
+                out[base + 2 * plane + p] = NORMALISED[rgb[i + 2] & 0xFF];
             }
-            out.put(n * 3 * plane, chw);
         }
+        return out;
     }
 }
