@@ -136,12 +136,15 @@ public final class ScoreStage {
         Dataset<Row> written = spark.read().parquet(Storage.sparkPath(staging));
         long rows = written.count();
         long errors = written.where(col("error").isNotNull()).count();
+        // per-face rows: one image is several rows (or one with faces_found 0), so count the images themselves
+        long images = detector == null ? rows : written.select(col("path")).distinct().count();
         swapIn(staging, partition);
         double seconds = (System.nanoTime() - start) / 1e9;
-        LOG.info("scored {} images ({} errors) into {} with model {}; skipped {} files already scored; {} s in all, "
+        LOG.info("scored {} images{} ({} errors) into {} with model {}; skipped {} files already scored; {} s in all, "
                         + "{} images/s; task-seconds: read {}, decode+resize {}, inference {}; peak heap {} MB, RSS {} MB",
-                rows - errors, errors, partition, meta.version(), listed.size() - todo.size(), String.format("%.1f", seconds),
-                String.format("%.1f", rows / scoreSeconds), String.format("%.1f", timers.read().value() / 1e9),
+                images - errors, detector == null ? "" : " as " + (rows - errors) + " face rows", errors, partition,
+                meta.version(), listed.size() - todo.size(), String.format("%.1f", seconds),
+                String.format("%.1f", images / scoreSeconds), String.format("%.1f", timers.read().value() / 1e9),
                 String.format("%.1f", timers.decode().value() / 1e9), String.format("%.1f", timers.inference().value() / 1e9),
                 peakHeapMb(), peakRssMb());
         return new Result(listed.size(), listed.size() - todo.size(), rows, rows - errors, errors);
