@@ -7,18 +7,14 @@
 #                                                      face crops of half 0; evaluate both on half 1 (YuNet)
 #   src/bench/faces-benchmark.sh calibrate             faces.box-adjust of each detector, measured on half 0
 set -euo pipefail
-HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-SHARED="${SHARED:-$HERE/../shared}"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 MULTI="$SHARED/datasets/face-mask-multi-dev"
 DET="$SHARED/models/face-detectors"
-WEIGHTS="$SHARED/models/mobilenet_v2_0.35_224/mobilenet_v2_weights_tf_dim_ordering_tf_kernels_0.35_224_no_top.h5"
 cd "$HERE"
-[ -d target/test-classes ] && [ -f target/facemask-pipeline.jar ] || mvn -q -B -DskipTests package test-compile
-CP="target/test-classes:target/classes:target/lib/*:target/spark-lib/*"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+require_test_classes
+make_workdir
 echo "cores: $(nproc)"
-java -cp "$CP" org.facemask.bench.FaceCropsExport --half "$MULTI" "$work/heldout" 1
+java -cp "$BENCH_CP" org.facemask.bench.FaceCropsExport --half "$MULTI" "$work/heldout" 1
 
 evaluate() { # model, output name, extra settings...
   local model="$1" name="$2"; shift 2
@@ -35,10 +31,10 @@ PY
 
 case "${1:-}" in
   calibrate)
-    java -cp "$CP" org.facemask.bench.FaceBoxCalibration "$MULTI" yunet "$DET/face_detection_yunet_2026may.onnx" 2>&1 | tail -1
-    java -cp "$CP" org.facemask.bench.FaceBoxCalibration "$MULTI" res10 "$DET/opencv_face_detector_uint8.pb" \
+    java -cp "$BENCH_CP" org.facemask.bench.FaceBoxCalibration "$MULTI" yunet "$DET/face_detection_yunet_2026may.onnx" 2>&1 | tail -1
+    java -cp "$BENCH_CP" org.facemask.bench.FaceBoxCalibration "$MULTI" res10 "$DET/opencv_face_detector_uint8.pb" \
       "$DET/opencv_face_detector.pbtxt" 2>&1 | tail -1
-    java -cp "$CP" org.facemask.bench.FaceBoxCalibration "$MULTI" haar - 2>&1 | tail -1
+    java -cp "$BENCH_CP" org.facemask.bench.FaceBoxCalibration "$MULTI" haar - 2>&1 | tail -1
     ;;
   detectors)
     model="${2:?model dir}"
@@ -51,7 +47,7 @@ case "${1:-}" in
     for variant in dev crops; do
       mkdir -p "$work/$variant-in"
       if [ "$variant" = crops ]; then
-        java -cp "$CP" org.facemask.bench.FaceCropsExport "$MULTI" "$work/$variant-in" 0 0.15 without_mask
+        java -cp "$BENCH_CP" org.facemask.bench.FaceCropsExport "$MULTI" "$work/$variant-in" 0 0.15 without_mask
       fi
       for c in with_mask without_mask; do
         mkdir -p "$work/$variant-in/$c"

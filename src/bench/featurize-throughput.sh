@@ -5,22 +5,16 @@
 # the first wave, which pays the fresh JVM's fixed costs): the rate that scales with the input.
 #   src/bench/featurize-throughput.sh [engines, default "onnxruntime dl4j"]
 set -euo pipefail
-HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-SHARED="${SHARED:-$HERE/../shared}"
-# StageRates (the event-log reader) is a test-scope class
-[ -d "$HERE/target/test-classes" ] && [ -f "$HERE/target/facemask-pipeline.jar" ] \
-  || (cd "$HERE" && mvn -q -B -DskipTests package test-compile)
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-weights="$SHARED/models/mobilenet_v2_0.35_224/mobilenet_v2_weights_tf_dim_ordering_tf_kernels_0.35_224_no_top.h5"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+require_test_classes # StageRates, the event-log reader, is a test-scope class
+make_workdir
 echo "cores: $(nproc)"
-"$HERE/submit.sh" prepare "prepare.input=$SHARED/datasets/face-mask-dev" "prepare.output=$work/prepared" 2>&1 \
+"$HERE/submit.sh" prepare "prepare.input=$DEV" "prepare.output=$work/prepared" 2>&1 \
   | grep "prepare done"
 for engine in ${1:-onnxruntime dl4j}; do
   mkdir -p "$work/events-$engine"
   "$HERE/submit.sh" featurize "featurize.input=$work/prepared" "featurize.output=$work/features-$engine" \
-    "model.base.weights=$weights" "model.engine=$engine" \
+    "model.base.weights=$WEIGHTS" "model.engine=$engine" \
     spark.conf.spark.eventLog.enabled=true "spark.conf.spark.eventLog.dir=$work/events-$engine" 2>&1 | grep "featurized"
-  java -cp "$HERE/target/test-classes:$HERE/target/classes:$HERE/target/lib/*:$HERE/target/spark-lib/*" \
-    org.facemask.bench.StageRates "$work/events-$engine"
+  java -cp "$BENCH_CP" org.facemask.bench.StageRates "$work/events-$engine"
 done

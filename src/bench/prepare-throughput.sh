@@ -4,8 +4,8 @@
 #   src/bench/prepare-throughput.sh [input folder] [runs]
 # Default input: ../shared/datasets/face-mask-dev (4,094 real face images).
 set -euo pipefail
-HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-input="$(cd "${1:-$HERE/../shared/datasets/face-mask-dev}" && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+input="$(cd "${1:-$DEV}" && pwd)"
 runs="${2:-3}"
 out="$(mktemp -d)/prepared"
 echo "cores: $(nproc); input: $input; runs: $runs"

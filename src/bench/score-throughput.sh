@@ -7,21 +7,16 @@
 # included), each scoring stage's steady-state rate from Spark's event log (the tasks after the first wave, which
 # pays the fresh JVM's fixed costs), and the marginal rate between the two runs.
 set -euo pipefail
-HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-SHARED="${SHARED:-$HERE/../shared}"
-# StageRates (the event-log reader) is a test-scope class
-[ -d "$HERE/target/test-classes" ] && [ -f "$HERE/target/facemask-pipeline.jar" ] \
-  || (cd "$HERE" && mvn -q -B -DskipTests package test-compile)
-DEV="$SHARED/datasets/face-mask-dev"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+require_test_classes # StageRates, the event-log reader, is a test-scope class
+make_workdir
 echo "cores: $(nproc)"
 model="${1:-}"
 if [ -z "$model" ]; then
   model="$work/model"
   "$HERE/submit.sh" prepare "prepare.input=$DEV" "prepare.output=$work/prepared" 2>&1 | grep "prepare done"
   "$HERE/submit.sh" train "train.input=$work/prepared" "train.output=$model" train.epochs=3 \
-    "model.base.weights=$SHARED/models/mobilenet_v2_0.35_224/mobilenet_v2_weights_tf_dim_ordering_tf_kernels_0.35_224_no_top.h5" \
+    "model.base.weights=$WEIGHTS" \
     2>&1 | grep "test accuracy"
 fi
 # the dev set three times (symlinked copies): the difference to one copy is the marginal rate, start-up and fixed
@@ -39,8 +34,7 @@ for engine in ${2:-onnxruntime dl4j}; do
       | grep -E "INFO ScoreStage: scored" | tee "$work/$engine-$(basename "$input").log"
     end=$(date +%s.%N)
     echo "$engine, $(basename "$input"): whole command $(echo "$end - $start" | bc) s"
-    java -cp "$HERE/target/test-classes:$HERE/target/classes:$HERE/target/lib/*:$HERE/target/spark-lib/*" \
-      org.facemask.bench.StageRates "$events"
+    java -cp "$BENCH_CP" org.facemask.bench.StageRates "$events"
   done
   # "scored N images ... S s in all": (N_thrice - N_once) / (S_thrice - S_once)
   paste "$work/$engine-$(basename "$DEV").log" "$work/$engine-thrice.log" \

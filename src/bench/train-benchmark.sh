@@ -6,12 +6,8 @@
 #   src/bench/train-benchmark.sh experiments        what input size, head size and augmentation change (defaults otherwise)
 # Prints the job's own log lines (times, losses, test metrics).
 set -euo pipefail
-HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-SHARED="${SHARED:-$HERE/../shared}"
-DEV="$SHARED/datasets/face-mask-dev"
-WEIGHTS="$SHARED/models/mobilenet_v2_0.35_224/mobilenet_v2_weights_tf_dim_ordering_tf_kernels_0.35_224_no_top.h5"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+make_workdir
 echo "cores: $(nproc)"
 
 subset() { # $1 = images a class, $2 = folder: the first N files of each class, copied

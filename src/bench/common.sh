@@ -1,0 +1,19 @@
+# Sourced by the benchmark scripts: where the repository, ../shared and the ImageNet weights are, the class path of
+# the test-scope benchmark mains, a build when they are missing, and a scratch folder removed on exit.
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+SHARED="${SHARED:-$HERE/../shared}"
+DEV="$SHARED/datasets/face-mask-dev"
+WEIGHTS="$SHARED/models/mobilenet_v2_0.35_224/mobilenet_v2_weights_tf_dim_ordering_tf_kernels_0.35_224_no_top.h5"
+# the job's class path plus target/test-classes, where InferenceBenchmark, StageRates and the faces tools live
+BENCH_CP="$HERE/target/test-classes:$HERE/target/classes:$HERE/target/lib/*:$HERE/target/spark-lib/*"
+
+require_test_classes() {
+  [ -d "$HERE/target/test-classes" ] && [ -f "$HERE/target/facemask-pipeline.jar" ] \
+    || (cd "$HERE" && mvn -q -B -DskipTests package test-compile)
+}
+
+# sets $work to a fresh folder, removed when the script exits
+make_workdir() {
+  work="$(mktemp -d)"
+  trap 'rm -rf "$work"' EXIT
+}
