@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import org.facemask.image.RgbImage;
+import org.facemask.model.OnnxModel;
 
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
@@ -25,10 +26,8 @@ final class YuNetDetector implements FaceDetector {
 
     YuNetDetector(byte[] onnx, float minScore) {
         this.minScore = minScore;
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setIntraOpNumThreads(1);
-            options.setInterOpNumThreads(1);
-            this.session = OrtEnvironment.getEnvironment().createSession(onnx, options);
+        try {
+            this.session = OnnxModel.newSession(onnx, 1);
         } catch (OrtException e) {
             throw new IllegalArgumentException("not a YuNet ONNX model: " + e.getMessage(), e);
         }

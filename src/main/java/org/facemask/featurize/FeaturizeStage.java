@@ -1,5 +1,6 @@
 package org.facemask.featurize;
 
+import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -30,6 +31,13 @@ public final class FeaturizeStage {
         this.spark = spark;
     }
 
+    /** How every table of feature vectors is written (featurize's, and training's augmented copies). */
+    public static DataFrameWriter<Row> writer(Dataset<Row> features) {
+        // 1,280 distinct floats per row: Parquet's dictionary attempt costs a hash map insert per value before it
+        // falls back to plain encoding
+        return features.write().option("parquet.enable.dictionary", "false");
+    }
+
     /** @return the number of images featurized */
     public long run(PreparedDataset dataset, Backbone backbone, InferenceEngine engine, int threads, int batchSize,
                     int partitions, URI output) {
@@ -47,12 +55,8 @@ public final class FeaturizeStage {
             Dataset<Row> images = dataset.images(spark).select(PreparedColumns.PATH, PreparedColumns.LABEL,
                     PreparedColumns.SPLIT, PreparedColumns.SHA256, PreparedColumns.PIXELS);
             String dir = Storage.sparkPath(Storage.child(output, FEATURES_DIR));
-            inference.apply(images, FEATURES, batchSize, partitions)
-                    .write().mode(SaveMode.ErrorIfExists).partitionBy(PreparedColumns.SPLIT)
-                    // 1,280 distinct floats per row: Parquet's dictionary attempt costs a hash map insert per value
-                    // before it falls back to plain encoding
-                    .option("parquet.enable.dictionary", "false")
-                    .parquet(dir);
+            writer(inference.apply(images, FEATURES, batchSize, partitions))
+                    .mode(SaveMode.ErrorIfExists).partitionBy(PreparedColumns.SPLIT).parquet(dir);
             long count = spark.read().parquet(dir).count();
             double seconds = (System.nanoTime() - start) / 1e9;
             LOG.info("featurized {} images with MobileNetV2(alpha {}, {}) on {} in {} s ({} images/s); "

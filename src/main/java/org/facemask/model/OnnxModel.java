@@ -63,7 +63,7 @@ public final class OnnxModel implements InferenceModel, AutoCloseable {
         Session session = idle.pollFirst();
         try {
             if (session == null) {
-                session = new Session(newSession());
+                session = new Session(newSession(model, threadsPerSession));
             }
             OrtEnvironment env = OrtEnvironment.getEnvironment();
             ByteBuffer input = session.input(images, imageSize * imageSize * 3);
@@ -81,9 +81,10 @@ public final class OnnxModel implements InferenceModel, AutoCloseable {
         }
     }
 
-    private OrtSession newSession() throws OrtException {
+    /** An ONNX Runtime session as every model of this project runs: {@code threads} intra-op threads, sequential. */
+    public static OrtSession newSession(byte[] model, int threads) throws OrtException {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setIntraOpNumThreads(threadsPerSession);
+            options.setIntraOpNumThreads(threads);
             options.setInterOpNumThreads(1);
             options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);

@@ -38,6 +38,8 @@ import java.util.Locale;
 import java.util.Set;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.lit;
 
 /**
@@ -133,11 +135,13 @@ public final class ScoreStage {
         }
         double scoreSeconds = (System.nanoTime() - scoreStart) / 1e9;
 
-        Dataset<Row> written = spark.read().parquet(Storage.sparkPath(staging));
-        long rows = written.count();
-        long errors = written.where(col("error").isNotNull()).count();
-        // per-face rows: one image is several rows (or one with faces_found 0), so count the images themselves
-        long images = detector == null ? rows : written.select(col("path")).distinct().count();
+        // one pass over what was written; per-face rows: one image is several rows (or one with faces_found 0), so
+        // the images are counted themselves (before the swap moves the files)
+        Row counts = spark.read().parquet(Storage.sparkPath(staging)).agg(count(lit(1)), count(col("error")),
+                detector == null ? count(lit(1)) : countDistinct(col("path"))).head();
+        long rows = counts.getLong(0);
+        long errors = counts.getLong(1);
+        long images = counts.getLong(2);
         swapIn(staging, partition);
         double seconds = (System.nanoTime() - start) / 1e9;
         LOG.info("scored {} images{} ({} errors) into {} with model {}; skipped {} files already scored; {} s in all, "

@@ -226,8 +226,8 @@ public final class TrainStage {
                     settings.augmentation(), settings.augmentCopies(), dataset.imageSize(), settings.seed())), train.schema());
             try (SparkInference inference = new SparkInference(spark, backbone.graph(), model.engine(),
                     dataset.imageSize(), model.inferenceThreads())) {
-                inference.apply(variants, FeaturizeStage.FEATURES, model.inferenceBatch(), 0)
-                        .write().parquet(Storage.sparkPath(dir));
+                FeaturizeStage.writer(inference.apply(variants, FeaturizeStage.FEATURES, model.inferenceBatch(), 0))
+                        .parquet(Storage.sparkPath(dir));
             }
             LOG.info("featurized {} augmented copies of each training image", settings.augmentCopies());
         }
