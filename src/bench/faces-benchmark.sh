@@ -6,6 +6,8 @@
 #   src/bench/faces-benchmark.sh crops                 train on the dev set alone, and on the dev set plus the
 #                                                      face crops of half 0; evaluate both on half 1 (YuNet)
 #   src/bench/faces-benchmark.sh calibrate             faces.box-adjust of each detector, measured on half 0
+#   src/bench/faces-benchmark.sh sweep                 YuNet's recall by face size on half 0 for several
+#                                                      faces.detect-side and faces.confidence values
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 MULTI="$SHARED/datasets/face-mask-multi-dev"
@@ -36,6 +38,10 @@ case "${1:-}" in
       "$DET/opencv_face_detector.pbtxt" 2>&1 | tail -1
     java -cp "$BENCH_CP" org.facemask.bench.FaceBoxCalibration "$MULTI" haar - 2>&1 | tail -1
     ;;
+  sweep)
+    java -cp "$BENCH_CP" -Dlog4j2.level=warn org.facemask.bench.DetectionSweep "$MULTI" "$DET/face_detection_yunet_2026may.onnx" \
+      "1024 1536 2048 1024,2048" "0.5 0.3 0.15 0.05"
+    ;;
   detectors)
     model="${2:?model dir}"
     evaluate "$model" yunet "faces.detector=yunet" "faces.model=$DET/face_detection_yunet_2026may.onnx"
@@ -60,5 +66,5 @@ case "${1:-}" in
       evaluate "$work/$variant-model" "$variant-eval" "faces.model=$DET/face_detection_yunet_2026may.onnx"
     done
     ;;
-  *) echo "usage: $0 calibrate | detectors MODEL_DIR | crops" >&2; exit 2 ;;
+  *) echo "usage: $0 calibrate | sweep | detectors MODEL_DIR | crops" >&2; exit 2 ;;
 esac

@@ -1,8 +1,10 @@
 package org.facemask.config;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValueType;
 
 import java.net.URI;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -17,13 +19,14 @@ import java.util.Locale;
  * @param minSize       faces whose shorter side is under this many pixels (of the original image) are dropped
  * @param margin        each side of a face box is widened by this fraction of the box before cropping, so that the
  *                      crop looks like the face images the classifier was trained on
- * @param detectSide    photos are resized (down or up) so that their longer side is this long before detection:
- *                      small faces in small photos are found far more often when enlarged
+ * @param detectSides   photos are resized (down or up) so that their longer side is this long before detection:
+ *                      small faces in small photos are found far more often when enlarged; with several sides the
+ *                      detector runs at each and the boxes of all are merged (non-maximum suppression)
  * @param boxAdjust     how the detector's boxes are moved and resized to look like annotated face boxes (and like
  *                      the faces of the training images): x += dx w, y += dy h, w *= sw, h *= sh
  */
 public record FacesSettings(Detector detector, URI model, URI modelConfig, double confidence, double nmsIou,
-                            int minSize, double margin, int detectSide, BoxAdjust boxAdjust) implements java.io.Serializable {
+                            int minSize, double margin, List<Integer> detectSides, BoxAdjust boxAdjust) implements java.io.Serializable {
     /** x += dx w, y += dy h, w *= sw, h *= sh. */
     public record BoxAdjust(double dx, double dy, double sw, double sh) implements java.io.Serializable {
         public static final BoxAdjust NONE = new BoxAdjust(0, 0, 1, 1);
@@ -64,7 +67,7 @@ public record FacesSettings(Detector detector, URI model, URI modelConfig, doubl
                 Checks.fraction("faces.nms-iou", c.getDouble("nms-iou")),
                 Checks.intIn("faces.min-size", c.getInt("min-size"), 1, 10_000),
                 Checks.fraction("faces.margin", c.getDouble("margin")),
-                Checks.intIn("faces.detect-side", c.getInt("detect-side"), 64, 10_000),
+                detectSides(c),
                 boxAdjust(detector, c));
     }
 
@@ -74,7 +77,7 @@ public record FacesSettings(Detector detector, URI model, URI modelConfig, doubl
      * the annotated box to the detector's matching box. YuNet's boxes start at the hairline and stop above the
      * chin; annotated faces (and the training images) run from the eyebrows to below the chin.
      */
-    static BoxAdjust calibrated(Detector detector) {
+    public static BoxAdjust calibrated(Detector detector) {
         return switch (detector) {
             case YUNET -> new BoxAdjust(0.006, 0.173, 1.039, 0.913);
             case RES10 -> new BoxAdjust(0.039, 0.208, 0.952, 0.817);
@@ -82,8 +85,20 @@ public record FacesSettings(Detector detector, URI model, URI modelConfig, doubl
         };
     }
 
+    /** detect-side: one side, or a list of them (each at least 64, no repeats). */
+    private static List<Integer> detectSides(Config c) {
+        String key = "faces.detect-side";
+        List<Integer> sides = c.getValue("detect-side").valueType() == ConfigValueType.LIST
+                ? c.getIntList("detect-side") : List.of(c.getInt("detect-side"));
+        if (sides.isEmpty() || sides.stream().distinct().count() != sides.size()) {
+            throw new ConfigError(key + " must be a side in pixels or a list of different sides, got " + sides);
+        }
+        sides.forEach(side -> Checks.intIn(key, side, 64, 10_000));
+        return List.copyOf(sides);
+    }
+
     private static BoxAdjust boxAdjust(Detector detector, Config c) {
-        if (c.getValue("box-adjust").valueType() == com.typesafe.config.ConfigValueType.STRING) {
+        if (c.getValue("box-adjust").valueType() == ConfigValueType.STRING) {
             String mode = c.getString("box-adjust").trim();
             return switch (mode) {
                 case "auto" -> calibrated(detector);
@@ -91,7 +106,7 @@ public record FacesSettings(Detector detector, URI model, URI modelConfig, doubl
                 default -> throw new ConfigError("faces.box-adjust must be auto, none or [dx, dy, sw, sh], got '" + mode + "'");
             };
         }
-        java.util.List<Double> v = c.getDoubleList("box-adjust");
+        List<Double> v = c.getDoubleList("box-adjust");
         if (v.size() != 4 || v.get(2) <= 0 || v.get(3) <= 0) {
             throw new ConfigError("faces.box-adjust must be [dx, dy, sw, sh] with positive sw and sh, got " + v);
         }

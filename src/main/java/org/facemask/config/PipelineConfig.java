@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 
 import java.nio.file.Files;
@@ -59,8 +60,7 @@ public final class PipelineConfig {
             }
             String key = pair.substring(0, eq).trim();
             try {
-                fromCommandLine = fromCommandLine.withValue(key,
-                        ConfigValueFactory.fromAnyRef(pair.substring(eq + 1), "command line"));
+                fromCommandLine = fromCommandLine.withValue(key, commandLineValue(pair.substring(eq + 1)));
             } catch (ConfigException e) {
                 throw new ConfigError("bad configuration key '" + key + "' on the command line: " + e.getMessage(), e);
             }
@@ -91,6 +91,19 @@ public final class PipelineConfig {
             throw new ConfigError("unknown configuration key(s): " + String.join(", ", unknown)
                     + "; see src/main/resources/reference.conf for the keys and their defaults");
         }
+    }
+
+    /**
+     * A value from the command line is a string (Typesafe Config converts it to a number or boolean on reading)
+     * unless it is a HOCON list such as [1024, 2048]: paths hold characters HOCON gives a meaning (// starts a
+     * comment), so only lists are parsed.
+     */
+    private static ConfigValue commandLineValue(String value) {
+        if (value.trim().startsWith("[")) {
+            return ConfigFactory.parseString("value = " + value, ConfigParseOptions.defaults().setOriginDescription("command line"))
+                    .getValue("value");
+        }
+        return ConfigValueFactory.fromAnyRef(value, "command line");
     }
 
     /** Reads one section into its typed record; any type or value error names the key. */

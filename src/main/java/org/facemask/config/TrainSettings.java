@@ -57,7 +57,8 @@ public record TrainSettings(URI input, URI output, boolean overwrite, Mode mode,
                 new Augmentation(c.getBoolean("augment.flip"),
                         Checks.fraction("train.augment.rotation", c.getDouble("augment.rotation") / 180) * 180,
                         Checks.fraction("train.augment.zoom", c.getDouble("augment.zoom")),
-                        Checks.fraction("train.augment.shift", c.getDouble("augment.shift"))));
+                        Checks.fraction("train.augment.shift", c.getDouble("augment.shift")),
+                        Checks.intIn("train.augment.low-resolution", c.getInt("augment.low-resolution"), 0, 10_000)));
     }
 
     static <E extends Enum<E>> E parse(String key, String value, Class<E> type) {

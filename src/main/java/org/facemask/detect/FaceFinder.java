@@ -9,7 +9,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * The detection steps shared by scoring and evaluation: resize the photo to {@code detect-side}, run the detector,
+ * The detection steps shared by scoring and evaluation: resize the photo to each {@code detect-side}, run the detector,
  * map boxes back to the photo's pixels and adjust them, drop faces under {@code min-size}, suppress overlaps, order
  * the faces left to right by their centres (so face_index is stable across runs). Not thread-safe; close it.
  */
@@ -23,16 +23,19 @@ public final class FaceFinder implements AutoCloseable {
     }
 
     public List<FaceBox> find(RgbImage photo) {
-        double scale = settings.detectSide() / (double) Math.max(photo.width(), photo.height());
-        RgbImage input = scale != 1.0 ? ImageResizer.resize(photo, Math.max(1, (int) Math.round(photo.width() * scale)),
-                Math.max(1, (int) Math.round(photo.height() * scale))) : photo;
         List<FaceBox> found = new ArrayList<>();
-        for (FaceBox b : detector.detect(input)) {
-            FaceBox box = adjust(b.scaled(photo.width() / (double) input.width())).clippedTo(photo.width(), photo.height());
-            if (Math.min(box.w(), box.h()) >= settings.minSize()) { // detectors already dropped boxes under faces.confidence
-                found.add(box);
+        for (int side : settings.detectSides()) {
+            double scale = side / (double) Math.max(photo.width(), photo.height());
+            RgbImage input = scale != 1.0 ? ImageResizer.resize(photo, Math.max(1, (int) Math.round(photo.width() * scale)),
+                    Math.max(1, (int) Math.round(photo.height() * scale))) : photo;
+            for (FaceBox b : detector.detect(input)) {
+                FaceBox box = adjust(b.scaled(photo.width() / (double) input.width())).clippedTo(photo.width(), photo.height());
+                if (Math.min(box.w(), box.h()) >= settings.minSize()) { // detectors already dropped boxes under faces.confidence
+                    found.add(box);
+                }
             }
         }
+        // one face seen at several sides is one box: the most confident
         List<FaceBox> kept = new ArrayList<>(NonMaxSuppression.apply(found, settings.nmsIou()));
         kept.sort(Comparator.comparingDouble((FaceBox b) -> b.x() + b.w() / 2).thenComparingDouble(FaceBox::y));
         return kept;

@@ -22,6 +22,8 @@ public final class FaceMetrics {
     public static final double IOU = 0.5;
     /** Upper bounds (exclusive) of the face-size buckets of the end-to-end report: the annotated box's longer side. */
     private static final int[] SIZE_BOUNDS = {16, 32, 64};
+    /** How many face-size buckets {@link #sizeBucket} has. */
+    public static final int SIZE_BUCKETS = SIZE_BOUNDS.length + 1;
 
     private FaceMetrics() {
     }
@@ -68,7 +70,7 @@ public final class FaceMetrics {
         Map<String, Integer> predictedAsMatched = new TreeMap<>();
         Map<String, Integer> incorrectPredictedAs = new TreeMap<>();
         int[][] confusion = new int[classes.size()][classes.size()];
-        int[][] bySize = new int[SIZE_BOUNDS.length + 1][3]; // faces, found, found and correct
+        int[][] bySize = new int[SIZE_BUCKETS][3]; // faces, found, found and correct
         int predictions = 0;
         int matchedPredictions = 0;
         for (Photo photo : photos) {
@@ -163,7 +165,7 @@ public final class FaceMetrics {
     }
 
     /** Where small faces are lost: bucket of an annotated box by its longer side in pixels. */
-    private static int sizeBucket(FaceBox box) {
+    public static int sizeBucket(FaceBox box) {
         double side = Math.max(box.w(), box.h());
         int b = 0;
         while (b < SIZE_BOUNDS.length && side >= SIZE_BOUNDS[b]) {
@@ -172,7 +174,7 @@ public final class FaceMetrics {
         return b;
     }
 
-    private static String sizeBucketName(int b) {
+    public static String sizeBucketName(int b) {
         if (b == 0) {
             return "under_" + SIZE_BOUNDS[0] + "px";
         }

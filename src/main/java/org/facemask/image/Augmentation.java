@@ -18,16 +18,20 @@ import static org.bytedeco.opencv.global.opencv_imgproc.getRotationMatrix2D;
 import static org.bytedeco.opencv.global.opencv_imgproc.warpAffine;
 
 /**
- * Random geometric variations of a training image, as the original work's Keras ImageDataGenerator made them:
- * horizontal flip, rotation, zoom and shift, with the borders filled by the nearest edge pixel. The image keeps its
- * size. Pure given the random source.
+ * Random variations of a training image: the original work's Keras ImageDataGenerator ones (horizontal flip,
+ * rotation, zoom and shift, with the borders filled by the nearest edge pixel), and optionally a loss of resolution
+ * like that of a small face in a crowd photo, cropped and enlarged for the classifier. The image keeps its size.
+ * Pure given the random source.
  *
  * @param flip            mirror left-right with probability 1/2
  * @param rotationDegrees rotate by up to this many degrees either way
  * @param zoom            scale by a factor in [1 - zoom, 1 + zoom]
  * @param shift           move by up to this fraction of the side, in each direction
+ * @param lowResolution   0 = off; else the image is shrunk to a longer side drawn log-uniformly between this many
+ *                        pixels and its own, then enlarged back (area averaging down, bilinear up, as scoring's crops)
  */
-public record Augmentation(boolean flip, double rotationDegrees, double zoom, double shift) implements Serializable {
+public record Augmentation(boolean flip, double rotationDegrees, double zoom, double shift, int lowResolution)
+        implements Serializable {
 
     public RgbImage apply(RgbImage in, Random random) {
         double angle = (2 * random.nextDouble() - 1) * rotationDegrees;
@@ -46,7 +50,19 @@ public record Augmentation(boolean flip, double rotationDegrees, double zoom, do
             if (mirror) {
                 org.bytedeco.opencv.global.opencv_core.flip(out, out, 1);
             }
-            return new RgbImage(in.width(), in.height(), ImageDecoder.bytesOf(out, 3));
+            RgbImage moved = new RgbImage(in.width(), in.height(), ImageDecoder.bytesOf(out, 3));
+            return lowResolution > 0 ? reduceResolution(moved, random) : moved;
         }
+    }
+
+    private RgbImage reduceResolution(RgbImage in, Random random) {
+        int side = Math.max(in.width(), in.height());
+        if (lowResolution >= side) {
+            return in;
+        }
+        double scale = Math.exp(Math.log(lowResolution / (double) side) * random.nextDouble());
+        RgbImage small = ImageResizer.resize(in, Math.max(1, (int) Math.round(in.width() * scale)),
+                Math.max(1, (int) Math.round(in.height() * scale)));
+        return ImageResizer.resize(small, in.width(), in.height());
     }
 }

@@ -118,7 +118,7 @@ final class EvaluateJob implements Job {
             Map<String, Object> block = new LinkedHashMap<>();
             block.put("detector", detector.describe());
             block.put("settings", Map.of("confidence", faces.confidence(), "nms_iou", faces.nmsIou(),
-                    "min_size", faces.minSize(), "margin", faces.margin(), "detect_side", faces.detectSide(), "box_adjust", faces.boxAdjust()));
+                    "min_size", faces.minSize(), "margin", faces.margin(), "detect_sides", faces.detectSides(), "box_adjust", faces.boxAdjust()));
             block.putAll(FaceMetrics.compute(classes, result.photos()));
             block.put("seconds", result.seconds());
             Map<String, Object> report = new LinkedHashMap<>();

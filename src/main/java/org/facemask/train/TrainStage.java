@@ -185,7 +185,8 @@ public final class TrainStage {
         training.put("head", Map.of("hidden", model.headHidden(), "dropout", model.headDropout()));
         training.put("augmentation", settings.augmentCopies() == 0 ? "none" : Map.of("copies", settings.augmentCopies(),
                 "flip", settings.augmentation().flip(), "rotation", settings.augmentation().rotationDegrees(),
-                "zoom", settings.augmentation().zoom(), "shift", settings.augmentation().shift()));
+                "zoom", settings.augmentation().zoom(), "shift", settings.augmentation().shift(),
+                "low_resolution", settings.augmentation().lowResolution()));
         training.put("images", Map.of("train", trainCount, "val", valCount, "test", testMetrics.images()));
         training.put("input", dataset.location().toString());
         ModelMetadata metadata = new ModelMetadata(versionOf(classifier), classes, dataset.imageSize(), backbone.alpha(),

@@ -86,6 +86,23 @@ class PipelineConfigTest {
     }
 
     @Test
+    void detectSideIsOneSideOrAListOfDifferentSides() {
+        List<String> yunet = List.of("faces.model=/m/yunet.onnx");
+        assertEquals(List.of(1024), PipelineConfig.load(null, yunet).faces().detectSides());
+        List<String> two = new java.util.ArrayList<>(yunet);
+        two.add("faces.detect-side=[1024, 2048]");
+        assertEquals(List.of(1024, 2048), PipelineConfig.load(null, two).faces().detectSides());
+        two.add("faces.box-adjust=[0, 0.1, 1, 0.9]"); // lists on the command line, as in a file
+        assertEquals(new FacesSettings.BoxAdjust(0, 0.1, 1, 0.9), PipelineConfig.load(null, two).faces().boxAdjust());
+        for (String bad : List.of("[]", "[1024, 1024]", "[1024, 32]", "big", "[1024,")) {
+            List<String> args = new java.util.ArrayList<>(yunet);
+            args.add("faces.detect-side=" + bad);
+            String message = assertThrows(ConfigError.class, () -> PipelineConfig.load(null, args).faces()).getMessage();
+            assertTrue(message.contains("detect-side"), bad + ": " + message);
+        }
+    }
+
+    @Test
     void missingOrBrokenFilesAreNamed() throws Exception {
         String missing = failure(tmp.resolve("nope.conf"));
         assertTrue(missing.contains("nope.conf"), missing);

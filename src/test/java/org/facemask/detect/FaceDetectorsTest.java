@@ -18,8 +18,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Each detector backend on a made photo of three real faces (and on one without faces): every face, nothing else. */
 class FaceDetectorsTest {
     static DetectorModel model(Detector detector) throws Exception {
+        return model(detector, List.of(640));
+    }
+
+    static DetectorModel model(Detector detector, List<Integer> detectSides) throws Exception {
         FacesSettings s = new FacesSettings(detector, null, null, detector == Detector.HAAR ? 0 : 0.5, 0.3, 8, 0.15,
-                640, FacesSettings.BoxAdjust.NONE);
+                detectSides, FacesSettings.BoxAdjust.NONE);
         byte[] bytes = switch (detector) {
             case YUNET -> Files.readAllBytes(SharedFiles.require("models/face-detectors/face_detection_yunet_2026may.onnx"));
             case RES10 -> Files.readAllBytes(SharedFiles.require("models/face-detectors/opencv_face_detector_uint8.pb"));
@@ -36,10 +40,15 @@ class FaceDetectorsTest {
 
     /** Every tile holds the centre of exactly one face found, and no face is found on the grey between them. */
     static void findsEachFace(Detector detector, int[] tilesThatMustBeFound) throws Exception {
+        findsEachFace(model(detector), tilesThatMustBeFound);
+    }
+
+    static void findsEachFace(DetectorModel model, int[] tilesThatMustBeFound) throws Exception {
+        Detector detector = model.settings().detector();
         FaceCollage.Collage collage = FaceCollage.make();
         RgbImage photo = decode(TestImages.encode(collage.image(), "png"));
         List<FaceBox> found;
-        try (FaceFinder finder = model(detector).open()) {
+        try (FaceFinder finder = model.open()) {
             found = finder.find(photo);
         }
         for (FaceBox f : found) {
@@ -58,6 +67,12 @@ class FaceDetectorsTest {
     @Test
     void yunetFindsMaskedAndUnmaskedFaces() throws Exception {
         findsEachFace(Detector.YUNET, new int[]{0, 1, 2});
+    }
+
+    /** Each face is found at both sides; the merged result still has one box per face. */
+    @Test
+    void severalDetectionSidesGiveOneBoxPerFace() throws Exception {
+        findsEachFace(model(Detector.YUNET, List.of(640, 1280)), new int[]{0, 1, 2});
     }
 
     @Test

@@ -10,6 +10,7 @@ import static org.facemask.image.ImageDecoderTest.assertColour;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class AugmentationTest {
     private static RgbImage quadrants() {
@@ -20,12 +21,12 @@ class AugmentationTest {
     @Test
     void noVariationIsTheIdentity() {
         RgbImage in = quadrants();
-        assertArrayEquals(in.rgb(), new Augmentation(false, 0, 0, 0).apply(in, new Random(1)).rgb());
+        assertArrayEquals(in.rgb(), new Augmentation(false, 0, 0, 0, 0).apply(in, new Random(1)).rgb());
     }
 
     @Test
     void flipMirrorsLeftAndRight() {
-        Augmentation flipOnly = new Augmentation(true, 0, 0, 0);
+        Augmentation flipOnly = new Augmentation(true, 0, 0, 0, 0);
         Random random = new Random(3);
         boolean mirrored = false;
         for (int i = 0; i < 10 && !mirrored; i++) {
@@ -41,7 +42,7 @@ class AugmentationTest {
 
     @Test
     void sameSeedSameVariantAndTheSizeIsKept() {
-        Augmentation original = new Augmentation(true, 20, 0.15, 0.2);
+        Augmentation original = new Augmentation(true, 20, 0.15, 0.2, 0);
         RgbImage a = original.apply(quadrants(), new Random(42));
         RgbImage b = original.apply(quadrants(), new Random(42));
         RgbImage c = original.apply(quadrants(), new Random(43));
@@ -49,5 +50,24 @@ class AugmentationTest {
         assertEquals(64, a.height());
         assertArrayEquals(a.rgb(), b.rgb());
         assertFalse(java.util.Arrays.equals(a.rgb(), c.rgb()));
+    }
+
+    /** Down to as few as 8 pixels and back: the quadrants' colours stay, their sharp border blurs in some variants. */
+    @Test
+    void lowResolutionBlursButKeepsTheColoursAndSize() {
+        Augmentation lowRes = new Augmentation(false, 0, 0, 0, 8);
+        Random random = new Random(5);
+        int blurred = 0;
+        for (int i = 0; i < 20; i++) {
+            RgbImage out = lowRes.apply(quadrants(), random);
+            assertEquals(64, out.width());
+            assertEquals(64, out.height());
+            assertColour(out, 4, 4, 255, 0, 0, 40);
+            // right at the border between red (left) and green (right) a sharp image has pure red
+            if (out.channel(31, 4, 1) > 40) {
+                blurred++;
+            }
+        }
+        assertTrue(blurred >= 5 && blurred < 20, "blurred variants: " + blurred + " of 20");
     }
 }
