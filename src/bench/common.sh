@@ -17,3 +17,10 @@ make_workdir() {
   work="$(mktemp -d)"
   trap 'rm -rf "$work"' EXIT
 }
+
+# one line: the plain-loop ONNX Runtime rate right now (2 single-threaded sessions, batch 8, 128 dev images, no
+# Spark), printed by the Spark benchmarks next to their own rates because this kind of VM drifts between minutes
+machine_probe() {
+  java -Xmx2g -cp "$BENCH_CP" -Dlog4j2.level=off org.facemask.bench.InferenceBenchmark "$DEV" "$WEIGHTS" 128 probe 2>/dev/null \
+    | grep "machine probe"
+}

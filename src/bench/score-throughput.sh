@@ -5,7 +5,8 @@
 # Prints the score job's closing line (rows, images/s, task-seconds of read / decode+resize / inference, peak heap
 # and RSS) for the dev set and for it three times over, the wall time of each whole command (JVM and Spark start-up
 # included), each scoring stage's steady-state rate from Spark's event log (the tasks after the first wave, which
-# pays the fresh JVM's fixed costs), and the marginal rate between the two runs.
+# pays the fresh JVM's fixed costs), and the marginal rate between the two runs; before each run, the machine
+# probe (common.sh): the plain ONNX Runtime loop's rate at that moment.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 require_test_classes # StageRates, the event-log reader, is a test-scope class
@@ -25,6 +26,7 @@ mkdir -p "$work/thrice"
 for copy in a b c; do cp -rs "$DEV" "$work/thrice/$copy"; done
 for engine in ${2:-onnxruntime dl4j}; do
   for input in "$DEV" "$work/thrice"; do
+    machine_probe
     start=$(date +%s.%N)
     events="$work/events-$engine-$(basename "$input")"
     mkdir -p "$events"

@@ -24,7 +24,10 @@ import java.util.stream.Stream;
  * Plain single-JVM loops, no Spark: decode + resize rate, and backbone inference rate of each engine at several
  * batch sizes, with one or two concurrent callers. Prints one line per configuration (median of the timed rounds).
  *
- * <p>Run with src/bench/inference.sh (it sets the class path and the weights file).
+ * <p>Run with src/bench/inference.sh (it sets the class path and the weights file). With "probe" as the last
+ * argument it measures only ONNX Runtime, two single-threaded sessions at batch 8 (what featurize and scoring
+ * tasks run), and prints one line: the machine's speed at that moment, which the Spark benchmarks print next to
+ * their own rates because this VM's speed drifts between minutes.
  */
 public final class InferenceBenchmark {
     private static final double MACS_PER_IMAGE = 59.2e6; // MobileNetV2(0.35) at 224
@@ -34,8 +37,11 @@ public final class InferenceBenchmark {
         Path dataset = Path.of(args[0]);
         Path weights = Path.of(args[1]);
         int images = args.length > 2 ? Integer.parseInt(args[2]) : 256;
-        boolean dl4j = args.length <= 3 || Boolean.parseBoolean(args[3]);
-        System.out.printf("cores: %d; images: %d from %s%n", Runtime.getRuntime().availableProcessors(), images, dataset);
+        boolean probe = args.length > 3 && args[3].equals("probe");
+        boolean dl4j = !probe && (args.length <= 3 || Boolean.parseBoolean(args[3]));
+        if (!probe) {
+            System.out.printf("cores: %d; images: %d from %s%n", Runtime.getRuntime().availableProcessors(), images, dataset);
+        }
 
         List<Path> files;
         try (Stream<Path> s = Files.walk(dataset)) {
@@ -52,12 +58,19 @@ public final class InferenceBenchmark {
             pixels.add(loader.load(e).pixels().rgb());
         }
         double decodeRate = encoded.size() / ((System.nanoTime() - t) / 1e9);
-        System.out.printf("decode+resize (OpenCV, 1 thread): %.0f images/s%n", decodeRate);
 
         ComputationGraph graph = new ComputationGraph(MobileNetV2.backbone(0.35, 224, 1));
         graph.init();
         KerasWeights.load(weights, graph);
         byte[] onnx = OnnxExporter.export(graph, 224);
+        if (probe) {
+            try (OnnxModel two = new OnnxModel(onnx, 224, 1)) {
+                System.out.printf("machine probe: plain-loop onnxruntime, 2 sessions x 1 thread, batch 8: %.0f images/s%n",
+                        rate(two, pixels, 8, 2));
+            }
+            return;
+        }
+        System.out.printf("decode+resize (OpenCV, 1 thread): %.0f images/s%n", decodeRate);
         // Layers read the helper switch when they are created: a second copy, created after enabling it.
         System.out.println("oneDNN helpers available: " + Dl4jOneDnn.enable());
         ComputationGraph withOneDnn = graph.clone();
