@@ -39,6 +39,7 @@ public record Augmentation(boolean flip, double rotationDegrees, double zoom, do
         double dx = (2 * random.nextDouble() - 1) * shift * in.width();
         double dy = (2 * random.nextDouble() - 1) * shift * in.height();
         boolean mirror = flip && random.nextBoolean();
+        RgbImage moved;
         try (PointerScope scope = new PointerScope()) {
             Mat src = new Mat(in.height(), in.width(), CV_8UC3, new BytePointer(in.rgb()));
             Mat m = getRotationMatrix2D(new Point2f(in.width() / 2f, in.height() / 2f), angle, scale);
@@ -50,9 +51,9 @@ public record Augmentation(boolean flip, double rotationDegrees, double zoom, do
             if (mirror) {
                 org.bytedeco.opencv.global.opencv_core.flip(out, out, 1);
             }
-            RgbImage moved = new RgbImage(in.width(), in.height(), ImageDecoder.bytesOf(out, 3));
-            return lowResolution > 0 ? reduceResolution(moved, random) : moved;
+            moved = new RgbImage(in.width(), in.height(), ImageDecoder.bytesOf(out, 3));
         }
+        return lowResolution > 0 ? reduceResolution(moved, random) : moved;
     }
 
     private RgbImage reduceResolution(RgbImage in, Random random) {
