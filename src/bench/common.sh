@@ -24,3 +24,10 @@ machine_probe() {
   java -Xmx2g -cp "$BENCH_CP" -Dlog4j2.level=off org.facemask.bench.InferenceBenchmark "$DEV" "$WEIGHTS" 128 probe 2>/dev/null \
     | grep "machine probe"
 }
+
+# ENGINE ONCE_LOG THRICE_LOG SED: the marginal rate between a job's run on the input once and three times over;
+# SED turns the two job lines, pasted side by side, into "images_once seconds_once images_thrice seconds_thrice"
+print_marginal() {
+  paste "$2" "$3" | sed -E "$4" \
+    | awk -v e="$1" '{ printf "%s marginal: %d more images in %.1f s more = %.0f images/s\n", e, $3 - $1, $4 - $2, ($3 - $1) / ($4 - $2) }'
+}

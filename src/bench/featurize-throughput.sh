@@ -33,7 +33,6 @@ for engine in ${1:-onnxruntime dl4j}; do
     java -cp "$BENCH_CP" org.facemask.bench.StageRates "$work/events-$engine-$input"
   done
   # "featurized N images ... in S s": (N_thrice - N_once) / (S_thrice - S_once)
-  paste "$work/$engine-once.log" "$work/$engine-thrice.log" \
-    | sed -E 's/.*featurized ([0-9]+) images.* in ([0-9.]+) s .*featurized ([0-9]+) images.* in ([0-9.]+) s .*/\1 \2 \3 \4/' \
-    | awk -v e="$engine" '{ printf "%s marginal: %d more images in %.1f s more = %.0f images/s\n", e, $3 - $1, $4 - $2, ($3 - $1) / ($4 - $2) }'
+  print_marginal "$engine" "$work/$engine-once.log" "$work/$engine-thrice.log" \
+    's/.*featurized ([0-9]+) images.* in ([0-9.]+) s .*featurized ([0-9]+) images.* in ([0-9.]+) s .*/\1 \2 \3 \4/'
 done

@@ -39,7 +39,6 @@ for engine in ${2:-onnxruntime dl4j}; do
     java -cp "$BENCH_CP" org.facemask.bench.StageRates "$events"
   done
   # "scored N images ... S s in all": (N_thrice - N_once) / (S_thrice - S_once)
-  paste "$work/$engine-$(basename "$DEV").log" "$work/$engine-thrice.log" \
-    | sed -E 's/.*scored ([0-9]+) images.* ([0-9.]+) s in all.*scored ([0-9]+) images.* ([0-9.]+) s in all.*/\1 \2 \3 \4/' \
-    | awk -v e="$engine" '{ printf "%s marginal: %d more images in %.1f s more = %.0f images/s\n", e, $3 - $1, $4 - $2, ($3 - $1) / ($4 - $2) }'
+  print_marginal "$engine" "$work/$engine-$(basename "$DEV").log" "$work/$engine-thrice.log" \
+    's/.*scored ([0-9]+) images.* ([0-9.]+) s in all.*scored ([0-9]+) images.* ([0-9.]+) s in all.*/\1 \2 \3 \4/'
 done

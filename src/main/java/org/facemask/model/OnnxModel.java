@@ -35,17 +35,14 @@ public final class OnnxModel implements InferenceModel, AutoCloseable {
         }
 
         /** The images' bytes, back to back, as the graph's uint8 NHWC input ({@link OnnxExporter}). */
-        ByteBuffer input(List<byte[]> images, int imageBytes) {
-            if (input.capacity() < images.size() * imageBytes) {
-                input = ByteBuffer.allocateDirect(images.size() * imageBytes).order(ByteOrder.nativeOrder());
+        ByteBuffer input(List<byte[]> images, int imageSize) {
+            int batchBytes = images.size() * imageSize * imageSize * 3;
+            if (input.capacity() < batchBytes) {
+                input = ByteBuffer.allocateDirect(batchBytes).order(ByteOrder.nativeOrder());
             }
             input.clear();
             for (int n = 0; n < images.size(); n++) {
-                if (images.get(n).length != imageBytes) {
-                    throw new IllegalArgumentException("image " + n + " has " + images.get(n).length + " bytes, expected "
-                            + imageBytes + " (RGB at the model's size)");
-                }
-                input.put(images.get(n));
+                input.put(Preprocessing.requireSize(images, n, imageSize));
             }
             return input.flip();
         }
@@ -66,7 +63,7 @@ public final class OnnxModel implements InferenceModel, AutoCloseable {
                 session = new Session(newSession(model, threadsPerSession));
             }
             OrtEnvironment env = OrtEnvironment.getEnvironment();
-            ByteBuffer input = session.input(images, imageSize * imageSize * 3);
+            ByteBuffer input = session.input(images, imageSize);
             try (OnnxTensor tensor = OnnxTensor.createTensor(env, input,
                     new long[]{images.size(), imageSize, imageSize, 3}, OnnxJavaType.UINT8);
                  OrtSession.Result result = session.ort.run(Map.of(OnnxExporter.INPUT, tensor))) {

@@ -32,16 +32,22 @@ public final class Preprocessing {
         return Nd4j.create(toNchw(images, size), new long[]{images.size(), 3, size, size}, DataType.FLOAT);
     }
 
+    /** Image {@code n} of a batch, refused unless it is size x size RGB: what every engine's input assumes. */
+    static byte[] requireSize(List<byte[]> images, int n, int size) {
+        byte[] rgb = images.get(n);
+        if (rgb.length != size * size * 3) {
+            throw new IllegalArgumentException("image " + n + " has " + rgb.length + " bytes, expected "
+                    + size * size * 3 + " (" + size + "x" + size + " RGB)");
+        }
+        return rgb;
+    }
+
     /** The same values as {@link #toInput}, as a flat NCHW array. */
     public static float[] toNchw(List<byte[]> images, int size) {
         int plane = size * size;
         float[] out = new float[images.size() * 3 * plane];
         for (int n = 0; n < images.size(); n++) {
-            byte[] rgb = images.get(n);
-            if (rgb.length != plane * 3) {
-                throw new IllegalArgumentException("image " + n + " has " + rgb.length + " bytes, expected "
-                        + plane * 3 + " (" + size + "x" + size + " RGB)");
-            }
+            byte[] rgb = requireSize(images, n, size);
             int base = n * 3 * plane;
             for (int p = 0, i = 0; p < plane; p++, i += 3) {
                 out[base + p] = NORMALISED[rgb[i] & 0xFF];
