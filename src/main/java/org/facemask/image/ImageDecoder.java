@@ -50,7 +50,7 @@ public final class ImageDecoder {
 
     /**
      * @param header         format and stored size
-     * @param image          upright RGB pixels, possibly reduced (see {@link #decode(byte[], int)})
+     * @param image          upright RGB pixels: full size, or squashed by {@link #decodeSquare}
      * @param originalWidth  width of the upright image at full size
      * @param originalHeight height of the upright image at full size
      */
@@ -63,11 +63,21 @@ public final class ImageDecoder {
     }
 
     /**
-     * @param minSide the smallest side the caller needs; a JPEG is decoded at the largest reduction (1/2, 1/4, 1/8)
-     *                that keeps both sides at least this long; 0 = full size
+     * Decoded and squashed to {@code size} x {@code size}, the pixels {@link ImageResizer#squareResize} makes of the
+     * decoded image, in fewer passes: a JPEG at least twice that size is decoded at reduced scale, and a grey or
+     * colour image is resized while still in native memory, before its conversion to RGB and its one copy out.
+     *
      * @throws ImageRejectedException with the reason the file cannot be used
      */
-    public Decoded decode(byte[] bytes, int minSide) {
+    public Decoded decodeSquare(byte[] bytes, int size) {
+        if (size <= 0) {
+            throw new IllegalArgumentException("size must be positive, got " + size);
+        }
+        return decode(bytes, size);
+    }
+
+    /** @param squareSide 0 = the decoded size; else squashed to this square (see {@link #decodeSquare}) */
+    private Decoded decode(byte[] bytes, int squareSide) {
         if (bytes.length == 0) {
             throw new ImageRejectedException(RejectReason.EMPTY_FILE, "file is empty (0 bytes)");
         }
@@ -79,17 +89,27 @@ public final class ImageDecoder {
         if (header.format() == ImageFormat.JPEG && !ImageHeader.isCompleteJpeg(bytes)) {
             throw new ImageRejectedException(RejectReason.CORRUPT, "truncated JPEG: no end-of-image marker");
         }
-        int reduction = header.format() == ImageFormat.JPEG ? jpegReduction(header, minSide) : 1;
-        RgbImage image = header.format() == ImageFormat.GIF ? decodeWithImageIo(bytes)
-                : decodeWithOpenCv(bytes, header, reduction);
+        Pixels pixels;
+        if (header.format() == ImageFormat.GIF) {
+            RgbImage frame = decodeWithImageIo(bytes);
+            pixels = new Pixels(squareSide > 0 ? ImageResizer.squareResize(frame, squareSide) : frame,
+                    frame.width(), frame.height());
+        } else {
+            int reduction = header.format() == ImageFormat.JPEG ? jpegReduction(header, squareSide) : 1;
+            pixels = decodeWithOpenCv(bytes, header, reduction, squareSide);
+        }
         // EXIF orientation may have turned the picture a quarter: the upright full size follows the decoded shape
-        boolean turned = image.width() != image.height()
-                && (image.width() > image.height()) != (header.width() > header.height());
-        return new Decoded(header, image, turned ? header.height() : header.width(),
+        boolean turned = pixels.decodedWidth() != pixels.decodedHeight()
+                && (pixels.decodedWidth() > pixels.decodedHeight()) != (header.width() > header.height());
+        return new Decoded(header, pixels.image(), turned ? header.height() : header.width(),
                 turned ? header.width() : header.height());
     }
 
-    /** The largest of 8, 4, 2 that keeps both sides at least {@code minSide}, else 1. */
+    /** The result and the shape the decoder gave it before any resizing (upright, possibly reduced). */
+    private record Pixels(RgbImage image, int decodedWidth, int decodedHeight) {
+    }
+
+    /** The largest of 8, 4, 2 that keeps both sides at least {@code minSide}, else 1 (also for 0: full size). */
     static int jpegReduction(ImageHeader header, int minSide) {
         if (minSide <= 0) {
             return 1;
@@ -103,7 +123,7 @@ public final class ImageDecoder {
         return 1;
     }
 
-    private static RgbImage decodeWithOpenCv(byte[] bytes, ImageHeader header, int reduction) {
+    private static Pixels decodeWithOpenCv(byte[] bytes, ImageHeader header, int reduction, int squareSide) {
         try (PointerScope scope = new PointerScope()) {
             Mat encoded = new Mat(1, bytes.length, CV_8UC1, new BytePointer(bytes));
             // JPEG never has alpha, and IMREAD_COLOR is what applies its EXIF orientation and converts CMYK
@@ -123,20 +143,32 @@ public final class ImageDecoder {
                 mat.convertTo(eightBit, CV_8U, 1.0 / 257.0, 0.0);
                 mat = eightBit;
             }
-            return switch (mat.channels()) {
-                case 1 -> toRgb(mat, COLOR_GRAY2RGB, 3);
-                case 3 -> toRgb(mat, COLOR_BGR2RGB, 3);
-                case 4 -> flattenOnWhite(toRgba(mat));
+            int width = mat.cols();
+            int height = mat.rows();
+            // grey and colour are resized first (each channel on its own, so the order does not change a value);
+            // alpha is composited first, as resizing premultiplied and straight colours differ
+            RgbImage image = switch (mat.channels()) {
+                case 1 -> toRgb(squashed(mat, squareSide), COLOR_GRAY2RGB);
+                case 3 -> toRgb(squashed(mat, squareSide), COLOR_BGR2RGB);
+                case 4 -> {
+                    RgbImage flat = flattenOnWhite(toRgba(mat));
+                    yield squareSide > 0 ? ImageResizer.squareResize(flat, squareSide) : flat;
+                }
                 default -> throw new ImageRejectedException(RejectReason.CORRUPT,
                         header.format() + " with " + mat.channels() + " channels is not supported");
             };
+            return new Pixels(image, width, height);
         }
     }
 
-    private static RgbImage toRgb(Mat mat, int conversion, int channels) {
+    private static Mat squashed(Mat mat, int squareSide) {
+        return squareSide > 0 ? ImageResizer.resize(mat, squareSide, squareSide) : mat;
+    }
+
+    private static RgbImage toRgb(Mat mat, int conversion) {
         Mat rgb = new Mat();
         cvtColor(mat, rgb, conversion);
-        return new RgbImage(rgb.cols(), rgb.rows(), bytesOf(rgb, channels));
+        return new RgbImage(rgb.cols(), rgb.rows(), bytesOf(rgb, 3));
     }
 
     private static Rgba toRgba(Mat bgra) {

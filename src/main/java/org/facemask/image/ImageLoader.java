@@ -27,8 +27,7 @@ public final class ImageLoader {
 
     /** @throws ImageRejectedException when the bytes are not a usable image */
     public Loaded load(byte[] bytes) {
-        ImageDecoder.Decoded decoded = decoder.decode(bytes, size);
-        return new Loaded(decoded.header().format(), decoded.originalWidth(), decoded.originalHeight(),
-                ImageResizer.squareResize(decoded.image(), size));
+        ImageDecoder.Decoded decoded = decoder.decodeSquare(bytes, size);
+        return new Loaded(decoded.header().format(), decoded.originalWidth(), decoded.originalHeight(), decoded.image());
     }
 }

@@ -27,12 +27,20 @@ public final class ImageResizer {
         if (in.width() == width && in.height() == height) {
             return in;
         }
-        int interpolation = in.width() >= width && in.height() >= height ? INTER_AREA : INTER_LINEAR;
         try (PointerScope scope = new PointerScope()) {
             Mat src = new Mat(in.height(), in.width(), CV_8UC3, new BytePointer(in.rgb()));
-            Mat dst = new Mat();
-            org.bytedeco.opencv.global.opencv_imgproc.resize(src, dst, new Size(width, height), 0, 0, interpolation);
-            return new RgbImage(width, height, ImageDecoder.bytesOf(dst, 3));
+            return new RgbImage(width, height, ImageDecoder.bytesOf(resize(src, width, height), 3));
         }
+    }
+
+    /** The same for pixels already in native memory, any number of channels; the caller's pointer scope owns the result. */
+    static Mat resize(Mat src, int width, int height) {
+        if (src.cols() == width && src.rows() == height) {
+            return src;
+        }
+        int interpolation = src.cols() >= width && src.rows() >= height ? INTER_AREA : INTER_LINEAR;
+        Mat dst = new Mat();
+        org.bytedeco.opencv.global.opencv_imgproc.resize(src, dst, new Size(width, height), 0, 0, interpolation);
+        return dst;
     }
 }

@@ -111,10 +111,11 @@ public final class OnnxExporter {
 
     /** uint8 NHWC pixels to the network's float NCHW input, {@code x / 127.5 - 1} as {@link Preprocessing} computes it. */
     private String normalisedInput() {
-        out.addNode(node("Cast", List.of(INPUT), INPUT + "/float")
+        // channels first while the values are still bytes: a quarter of the memory traffic of moving floats
+        out.addNode(node("Transpose", List.of(INPUT), INPUT + "/nchw").addAttribute(intsAttr("perm", 0, 3, 1, 2)));
+        out.addNode(node("Cast", List.of(INPUT + "/nchw"), INPUT + "/float")
                 .addAttribute(intAttr("to", Onnx.TensorProto.DataType.FLOAT.getNumber())));
-        out.addNode(node("Transpose", List.of(INPUT + "/float"), INPUT + "/nchw").addAttribute(intsAttr("perm", 0, 3, 1, 2)));
-        out.addNode(node("Div", List.of(INPUT + "/nchw", initializer(INPUT + "/half_range", Nd4j.scalar(127.5f))), INPUT + "/scaled"));
+        out.addNode(node("Div", List.of(INPUT + "/float", initializer(INPUT + "/half_range", Nd4j.scalar(127.5f))), INPUT + "/scaled"));
         out.addNode(node("Sub", List.of(INPUT + "/scaled", initializer(INPUT + "/one", Nd4j.scalar(1f))), INPUT + "/normalised"));
         return INPUT + "/normalised";
     }

@@ -9,6 +9,7 @@ import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
 import java.nio.charset.StandardCharsets;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -138,18 +139,53 @@ class ImageDecoderTest {
     @Test
     void bigJpegsAreDecodedReducedButReportTheirFullSize() {
         byte[] jpeg = TestImages.encode(TestImages.quadrants(1000, 600, BufferedImage.TYPE_INT_RGB), "jpg");
-        ImageDecoder.Decoded reduced = decoder.decode(jpeg, 140);
         // 600 / 4 = 150 >= 140, 600 / 8 = 75 < 140
-        assertEquals(250, reduced.image().width());
-        assertEquals(150, reduced.image().height());
+        assertEquals(4, ImageDecoder.jpegReduction(ImageHeader.read(jpeg), 140));
+        ImageDecoder.Decoded reduced = decoder.decodeSquare(jpeg, 140);
+        assertEquals(140, reduced.image().width());
+        assertEquals(140, reduced.image().height());
         assertEquals(1000, reduced.originalWidth());
         assertEquals(600, reduced.originalHeight());
         assertQuadrants(reduced.image(), 12);
         assertEquals(1000, decoder.decode(jpeg).image().width());
         // turned upright by EXIF, the full size is reported upright too
-        ImageDecoder.Decoded turned = decoder.decode(TestImages.withExifOrientation(jpeg, 6), 140);
+        ImageDecoder.Decoded turned = decoder.decodeSquare(TestImages.withExifOrientation(jpeg, 6), 140);
         assertEquals(600, turned.originalWidth());
         assertEquals(1000, turned.originalHeight());
-        assertEquals(150, turned.image().width());
+        assertEquals(140, turned.image().width());
+        // rotating clockwise moves the original bottom-left (blue) to the top-left
+        assertColour(turned.image(), 35, 35, 0, 0, 255, 12);
+    }
+
+    /** Random colours, so that any difference in how pixels are mixed shows. */
+    private static BufferedImage noise(int width, int height, int type) {
+        BufferedImage img = new BufferedImage(width, height, type);
+        java.util.Random random = new java.util.Random(width * 31L + height);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                img.setRGB(x, y, random.nextInt());
+            }
+        }
+        return img;
+    }
+
+    @Test
+    void decodeSquareGivesExactlyTheDecodedImageSquashed() {
+        for (int[] size : new int[][]{{90, 70}, {40, 30}, {150, 64}}) { // shrink both, enlarge both, one of each
+            for (int type : new int[]{BufferedImage.TYPE_INT_RGB, BufferedImage.TYPE_BYTE_GRAY, BufferedImage.TYPE_INT_ARGB}) {
+                for (String format : new String[]{"jpg", "png", "bmp", "gif"}) {
+                    if (type == BufferedImage.TYPE_INT_ARGB && !format.equals("png")) {
+                        continue;
+                    }
+                    byte[] encoded = TestImages.encode(noise(size[0], size[1], type), format);
+                    ImageDecoder.Decoded square = decoder.decodeSquare(encoded, 64);
+                    String what = format + " " + size[0] + "x" + size[1] + " type " + type;
+                    assertArrayEquals(ImageResizer.squareResize(decoder.decode(encoded).image(), 64).rgb(),
+                            square.image().rgb(), what);
+                    assertEquals(size[0], square.originalWidth(), what);
+                    assertEquals(size[1], square.originalHeight(), what);
+                }
+            }
+        }
     }
 }
