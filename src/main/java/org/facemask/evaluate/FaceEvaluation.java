@@ -12,7 +12,7 @@ import org.facemask.detect.ScoredFace;
 import org.facemask.image.ImageDecoder;
 import org.facemask.inference.SparkInference;
 import org.facemask.model.InferenceModel;
-import org.facemask.storage.SerializableHadoopConf;
+import org.facemask.storage.BroadcastHadoopConf;
 import org.facemask.storage.Storage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,7 +82,7 @@ public final class FaceEvaluation {
         annotations.keySet().forEach(k -> problems.put(k + ".xml", "annotation without photo"));
         LOG.info("evaluating {} annotated photos ({} files left out, listed in metrics.json)", tasks.size(), problems.size());
 
-        SerializableHadoopConf conf = new SerializableHadoopConf(hadoop);
+        BroadcastHadoopConf conf = new BroadcastHadoopConf(spark);
         SparkInference.Handle model = classifier.handle();
         int partitions = SparkInference.filePartitions(spark, 0, tasks.size(), 32);
         List<FaceMetrics.Photo> photos = JavaSparkContext.fromSparkContext(spark.sparkContext())

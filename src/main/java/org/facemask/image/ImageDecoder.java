@@ -187,16 +187,27 @@ public final class ImageDecoder {
     private record Rgba(int width, int height, byte[] rgba) {
     }
 
+    /** {@code (value * alpha + 255 * (255 - alpha) + 127) / 255} at {@code [alpha << 8 | value]}: one colour over white. */
+    private static final byte[] OVER_WHITE = new byte[256 * 256];
+
+    static {
+        for (int alpha = 0; alpha < 256; alpha++) {
+            for (int value = 0; value < 256; value++) {
+                OVER_WHITE[alpha << 8 | value] = (byte) ((value * alpha + 255 * (255 - alpha) + 127) / 255);
+            }
+        }
+    }
+
     /** Composites straight (non-premultiplied) RGBA over a white background. */
     private static RgbImage flattenOnWhite(Rgba in) {
         int n = in.width() * in.height();
+        byte[] rgba = in.rgba();
         byte[] rgb = new byte[n * 3];
         for (int p = 0; p < n; p++) {
-            int alpha = in.rgba()[p * 4 + 3] & 0xFF;
-            for (int c = 0; c < 3; c++) {
-                int value = in.rgba()[p * 4 + c] & 0xFF;
-                rgb[p * 3 + c] = (byte) ((value * alpha + 255 * (255 - alpha) + 127) / 255);
-            }
+            int alpha = (rgba[p * 4 + 3] & 0xFF) << 8;
+            rgb[p * 3] = OVER_WHITE[alpha | rgba[p * 4] & 0xFF];
+            rgb[p * 3 + 1] = OVER_WHITE[alpha | rgba[p * 4 + 1] & 0xFF];
+            rgb[p * 3 + 2] = OVER_WHITE[alpha | rgba[p * 4 + 2] & 0xFF];
         }
         return new RgbImage(in.width(), in.height(), rgb);
     }

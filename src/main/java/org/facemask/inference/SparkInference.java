@@ -11,12 +11,16 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.facemask.model.InferenceEngine;
+import org.facemask.model.OnnxExporter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A network applied to a table of pixels on the executors: the network is serialised once for its engine,
  * broadcast, and built once per executor JVM. Close it after the results are written.
  */
 public final class SparkInference implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SparkInference.class);
     private final SparkSession spark;
     private final InferenceEngine engine;
     private final Broadcast<byte[]> model;
@@ -29,7 +33,11 @@ public final class SparkInference implements AutoCloseable {
         this.spark = spark;
         this.engine = engine;
         this.imageSize = imageSize;
-        this.model = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(engine.serialize(network, imageSize));
+        byte[] serialized = engine.serialize(network, imageSize);
+        LOG.info("{} network for the executors: {} KB{}", engine.code(), serialized.length / 1024,
+                engine == InferenceEngine.ONNXRUNTIME && OnnxExporter.channelBlockOfThisCpu() > 1
+                        ? ", channels padded to blocks of 16 for this CPU's AVX-512 kernels" : "");
+        this.model = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(serialized);
         this.threads = sessionThreads(spark, threads);
         this.inferenceNanos = spark.sparkContext().longAccumulator("inference nanoseconds");
     }

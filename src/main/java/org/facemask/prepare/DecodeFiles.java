@@ -8,7 +8,7 @@ import org.facemask.config.ImageSettings;
 import org.facemask.image.ImageLoader;
 import org.facemask.image.ImageRejectedException;
 import org.facemask.image.RejectReason;
-import org.facemask.storage.SerializableHadoopConf;
+import org.facemask.storage.BroadcastHadoopConf;
 import org.facemask.storage.Sha256;
 import org.facemask.storage.Storage;
 
@@ -22,10 +22,10 @@ import java.util.Locale;
  */
 final class DecodeFiles implements FlatMapFunction<Iterator<InputFile>, Row> {
     private static final long serialVersionUID = 1L;
-    private final SerializableHadoopConf hadoopConf;
+    private final BroadcastHadoopConf hadoopConf;
     private final ImageSettings image;
 
-    DecodeFiles(SerializableHadoopConf hadoopConf, ImageSettings image) {
+    DecodeFiles(BroadcastHadoopConf hadoopConf, ImageSettings image) {
         this.hadoopConf = hadoopConf;
         this.image = image;
     }

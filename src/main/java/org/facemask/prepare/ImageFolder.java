@@ -9,7 +9,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.facemask.config.ImageSettings;
 import org.facemask.inference.SparkInference;
-import org.facemask.storage.SerializableHadoopConf;
+import org.facemask.storage.BroadcastHadoopConf;
 import org.facemask.storage.Storage;
 
 import java.net.URI;
@@ -39,7 +39,7 @@ public record ImageFolder(InputListing listing, Dataset<Row> decoded, int partit
         JavaRDD<InputFile> files = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(labelled,
                 SparkInference.filePartitions(spark, partitions, labelled.size(), FILES_PER_PARTITION));
         Dataset<Row> decoded = spark.createDataFrame(
-                files.mapPartitions(new DecodeFiles(new SerializableHadoopConf(hadoop), image)), PreparedColumns.DECODED);
+                files.mapPartitions(new DecodeFiles(new BroadcastHadoopConf(spark), image)), PreparedColumns.DECODED);
         return new ImageFolder(listing, decoded, files.getNumPartitions());
     }
 

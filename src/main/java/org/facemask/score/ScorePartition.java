@@ -18,7 +18,7 @@ import org.facemask.image.ImageRejectedException;
 import org.facemask.inference.SparkInference;
 import org.facemask.model.InferenceModel;
 import org.facemask.prepare.InputFile;
-import org.facemask.storage.SerializableHadoopConf;
+import org.facemask.storage.BroadcastHadoopConf;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,7 +37,7 @@ import java.util.NoSuchElementException;
  */
 final class ScorePartition implements FlatMapFunction<Iterator<InputFile>, Row> {
     private static final long serialVersionUID = 1L;
-    private final SerializableHadoopConf hadoop;
+    private final BroadcastHadoopConf hadoop;
     private final ImageSettings image;
     private final List<String> classes;
     private final SparkInference.Handle model;
@@ -50,7 +50,7 @@ final class ScorePartition implements FlatMapFunction<Iterator<InputFile>, Row> 
     record Timers(LongAccumulator read, LongAccumulator decode, LongAccumulator inference) implements java.io.Serializable {
     }
 
-    ScorePartition(SerializableHadoopConf hadoop, ImageSettings image, List<String> classes, SparkInference.Handle model,
+    ScorePartition(BroadcastHadoopConf hadoop, ImageSettings image, List<String> classes, SparkInference.Handle model,
                    int batchSize, Timers timers, DetectorModel detector) {
         this.hadoop = hadoop;
         this.image = image;

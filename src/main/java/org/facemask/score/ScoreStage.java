@@ -21,7 +21,7 @@ import org.facemask.inference.SparkInference;
 import org.facemask.model.ModelDirectory;
 import org.facemask.model.ModelMetadata;
 import org.facemask.prepare.InputFile;
-import org.facemask.storage.SerializableHadoopConf;
+import org.facemask.storage.BroadcastHadoopConf;
 import org.facemask.storage.Storage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,7 +110,7 @@ public final class ScoreStage {
                     SparkInference.filePartitions(spark, settings.partitions(), todo.size(), FILES_PER_PARTITION));
             ImageSettings image = new ImageSettings(meta.imageSize(), guard.maxPixels());
             Dataset<Row> scored = spark.createDataFrame(files.mapPartitions(new ScorePartition(
-                    new SerializableHadoopConf(hadoop), image, meta.classes(), inference.handle(),
+                    new BroadcastHadoopConf(spark), image, meta.classes(), inference.handle(),
                     model.inferenceBatch(), timers, detector)), SCORED);
             List<Column> columns = new ArrayList<>(List.of(col("path"), col("modification_time"), col("size_bytes")));
             if (detector != null) {

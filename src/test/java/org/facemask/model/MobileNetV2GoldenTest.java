@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import onnx.Onnx;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -27,7 +28,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MobileNetV2GoldenTest {
     static final double TOLERANCE = 1e-4;
     static ComputationGraph backbone;
+    /** exported as is, and with the 8-channel layers padded to blocks of 16 (what AVX-512 processors get) */
     static OnnxModel onnx;
+    static OnnxModel onnxPadded;
+    static byte[] exported;
+    static byte[] exportedPadded;
     static Path golden;
 
     @BeforeAll
@@ -35,7 +40,10 @@ class MobileNetV2GoldenTest {
         golden = SharedFiles.require("golden/mobilenet_v2_0.35_224");
         backbone = buildBackbone(false);
         KerasWeights.load(SharedFiles.weights035(), backbone);
-        onnx = new OnnxModel(OnnxExporter.export(backbone, 224), 224, 1);
+        exported = OnnxExporter.export(backbone, 224, 1);
+        exportedPadded = OnnxExporter.export(backbone, 224, 16);
+        onnx = new OnnxModel(exported, 224, 1);
+        onnxPadded = new OnnxModel(exportedPadded, 224, 1);
     }
 
     /** A backbone whose layers were created with DL4J's oneDNN helpers on or off (the property is read then). */
@@ -137,10 +145,38 @@ class MobileNetV2GoldenTest {
             for (int i = 0; i < rgb.length; i++) {
                 rgb[i] = (byte) Math.round((normalised[i] + 1) * 127.5f);
             }
-            float[][] features = onnx.run(java.util.List.of(rgb));
-            double maxDiff = Transforms.maxAbsDiff(Nd4j.create(features), goldenFeatures(k));
-            assertTrue(maxDiff <= TOLERANCE, "input_" + k + ": max abs difference " + maxDiff);
+            for (OnnxModel model : new OnnxModel[]{onnx, onnxPadded}) {
+                float[][] features = model.run(java.util.List.of(rgb));
+                double maxDiff = Transforms.maxAbsDiff(Nd4j.create(features), goldenFeatures(k));
+                assertTrue(maxDiff <= TOLERANCE, "input_" + k + (model == onnx ? "" : ", padded")
+                        + ": max abs difference " + maxDiff);
+            }
         }
+    }
+
+    /** The padded export really is wider where MobileNetV2(0.35) has 8, 24 and 56 channels, and only there. */
+    @Test
+    void channelPaddingWidensOnlyTheLayersOffTheBlock() throws Exception {
+        Map<String, java.util.List<Long>> plain = weightShapes(exported);
+        Map<String, java.util.List<Long>> padded = weightShapes(exportedPadded);
+        assertEquals(java.util.List.of(8L, 16L, 1L, 1L), plain.get("expanded_conv_project/W"));
+        assertEquals(java.util.List.of(16L, 16L, 1L, 1L), padded.get("expanded_conv_project/W"));
+        assertEquals(java.util.List.of(48L, 8L, 1L, 1L), plain.get("block_1_expand/W"));
+        assertEquals(java.util.List.of(48L, 16L, 1L, 1L), padded.get("block_1_expand/W"));
+        assertEquals(java.util.List.of(64L, 192L, 1L, 1L), padded.get("block_13_project/W")); // 56 -> 64
+        assertEquals(java.util.List.of(336L, 64L, 1L, 1L), padded.get("block_14_expand/W"));
+        assertEquals(plain.get("block_1_depthwise/W"), padded.get("block_1_depthwise/W"));
+        assertEquals(plain.get("Conv_1/W"), padded.get("Conv_1/W")); // 1280 features, the output width
+        long changed = plain.keySet().stream().filter(k -> !plain.get(k).equals(padded.get(k))).count();
+        assertTrue(changed > 0 && changed < plain.size() / 2, changed + " of " + plain.size() + " weights changed shape");
+    }
+
+    private static Map<String, java.util.List<Long>> weightShapes(byte[] model) throws Exception {
+        Map<String, java.util.List<Long>> shapes = new TreeMap<>();
+        for (Onnx.TensorProto t : Onnx.ModelProto.parseFrom(model).getGraph().getInitializerList()) {
+            shapes.put(t.getName(), t.getDimsList());
+        }
+        return shapes;
     }
 
     /** The image files behind the golden inputs, in INDEX.txt order. */
