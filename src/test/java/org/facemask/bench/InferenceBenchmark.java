@@ -93,6 +93,31 @@ public final class InferenceBenchmark {
                 report("dl4j + oneDNN helpers (ND4J threads)", batch, rate(new Dl4jModel(withOneDnn, 224), pixels, batch, 1));
             }
         }
+        compareChannelBlocks(graph, pixels);
+    }
+
+    /**
+     * OnnxExporter's channel padding off (block 1) and on (block 16), one single-threaded session each, batch 8, in
+     * five alternating rounds so that the VM's drift falls on both alike; this CPU's own choice is printed with them.
+     */
+    private static void compareChannelBlocks(ComputationGraph graph, List<byte[]> pixels) throws Exception {
+        int[] blocks = {1, 16};
+        double[][] rates = new double[blocks.length][5];
+        try (OnnxModel plain = new OnnxModel(OnnxExporter.export(graph, 224, 1), 224, 1);
+             OnnxModel padded = new OnnxModel(OnnxExporter.export(graph, 224, 16), 224, 1)) {
+            OnnxModel[] models = {plain, padded};
+            for (int round = 0; round < rates[0].length; round++) {
+                for (int m = 0; m < models.length; m++) {
+                    rates[m][round] = rate(models[m], pixels, 8, 1);
+                }
+            }
+        }
+        for (int m = 0; m < blocks.length; m++) {
+            java.util.Arrays.sort(rates[m]);
+            System.out.printf("onnxruntime 1 session x 1 thread, batch 8, channel block %2d: %6.1f images/s (median of 5"
+                    + " alternating rounds, %.1f-%.1f)%n", blocks[m], rates[m][2], rates[m][0], rates[m][4]);
+        }
+        System.out.println("channel block this CPU gets: " + OnnxExporter.channelBlockOfThisCpu());
     }
 
     private static void report(String engine, int batch, double rate) {
