@@ -92,8 +92,7 @@ public final class ImageDecoder {
         Pixels pixels;
         if (header.format() == ImageFormat.GIF) {
             RgbImage frame = decodeWithImageIo(bytes);
-            pixels = new Pixels(squareSide > 0 ? ImageResizer.squareResize(frame, squareSide) : frame,
-                    frame.width(), frame.height());
+            pixels = new Pixels(squashed(frame, squareSide), frame.width(), frame.height());
         } else {
             int reduction = header.format() == ImageFormat.JPEG ? jpegReduction(header, squareSide) : 1;
             pixels = decodeWithOpenCv(bytes, header, reduction, squareSide);
@@ -150,10 +149,7 @@ public final class ImageDecoder {
             RgbImage image = switch (mat.channels()) {
                 case 1 -> toRgb(squashed(mat, squareSide), COLOR_GRAY2RGB);
                 case 3 -> toRgb(squashed(mat, squareSide), COLOR_BGR2RGB);
-                case 4 -> {
-                    RgbImage flat = flattenOnWhite(toRgba(mat));
-                    yield squareSide > 0 ? ImageResizer.squareResize(flat, squareSide) : flat;
-                }
+                case 4 -> squashed(flattenOnWhite(toRgba(mat)), squareSide);
                 default -> throw new ImageRejectedException(RejectReason.CORRUPT,
                         header.format() + " with " + mat.channels() + " channels is not supported");
             };
@@ -161,8 +157,13 @@ public final class ImageDecoder {
         }
     }
 
+    /** {@code squareSide} 0 = as decoded */
     private static Mat squashed(Mat mat, int squareSide) {
         return squareSide > 0 ? ImageResizer.resize(mat, squareSide, squareSide) : mat;
+    }
+
+    private static RgbImage squashed(RgbImage image, int squareSide) {
+        return squareSide > 0 ? ImageResizer.squareResize(image, squareSide) : image;
     }
 
     private static RgbImage toRgb(Mat mat, int conversion) {

@@ -109,10 +109,19 @@ public final class OnnxExporter {
      * costs speed, never correctness.
      */
     public static int channelBlockOfThisCpu() {
-        try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(java.nio.file.Path.of("/proc/cpuinfo"))) {
-            return lines.anyMatch(l -> l.startsWith("flags") && l.contains(" avx512f")) ? 16 : 1;
-        } catch (java.io.IOException | java.io.UncheckedIOException e) {
-            return 1; // not Linux: assume no AVX-512; unpadded costs at most the few per cent padding would gain
+        return CpuChannelBlock.VALUE;
+    }
+
+    /** Read once per JVM, when first asked: the processor does not change under it. */
+    private static final class CpuChannelBlock {
+        static final int VALUE = read();
+
+        private static int read() {
+            try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(java.nio.file.Path.of("/proc/cpuinfo"))) {
+                return lines.anyMatch(l -> l.startsWith("flags") && l.contains(" avx512f")) ? 16 : 1;
+            } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                return 1; // not Linux: assume no AVX-512; unpadded costs at most the few per cent padding would gain
+            }
         }
     }
 
@@ -175,9 +184,7 @@ public final class OnnxExporter {
                 throw new IllegalStateException("inputs of '" + name + "' padded unequally: " + ins);
             }
             out.addNode(node("Add", ins, name));
-            if (paddedChannels.containsKey(ins.get(0))) {
-                paddedChannels.put(name, paddedChannels.get(ins.get(0)));
-            }
+            inheritPadding(ins.get(0), name);
             tensorOf.put(name, name);
             return;
         }
@@ -204,9 +211,7 @@ public final class OnnxExporter {
             batchNormAlone(name, bn, in);
         } else if (layer instanceof ActivationLayer al) {
             String result = activation(name, al.getActivationFn(), tensorOf.get(in));
-            if (paddedChannels.containsKey(tensorOf.get(in))) {
-                paddedChannels.put(result, paddedChannels.get(tensorOf.get(in)));
-            }
+            inheritPadding(tensorOf.get(in), result);
             tensorOf.put(name, result);
         } else if (layer instanceof GlobalPoolingLayer gp) {
             if (gp.getPoolingType() != PoolingType.AVG) {
@@ -276,7 +281,7 @@ public final class OnnxExporter {
             act = bn.getActivationFn();
         }
         long paddedOut = (outChannels + channelBlock - 1) / channelBlock * channelBlock;
-        boolean padOutput = group == 1 && paddedOut > outChannels && takesPaddedChannels(resultVertex);
+        boolean padOutput = group == 1 && paddedOut > outChannels && keepsZero(act) && takesPaddedChannels(resultVertex);
         if (padOutput) {
             w = withZeros(w, 0, paddedOut);
             b = withZeros(b, 0, paddedOut);
@@ -309,13 +314,23 @@ public final class OnnxExporter {
         out.addNode(conv);
         String result = activation(resultVertex, act, name + "/conv");
         if (padOutput) {
-            if (!(isIdentity(act) || act instanceof ActivationReLU || act instanceof ActivationReLU6)) {
-                throw new IllegalStateException("padded output of '" + name + "' through " + act);
-            }
             paddedChannels.put(result, paddedOut);
         }
         tensorOf.put(name, name + "/conv");
         tensorOf.put(resultVertex, result);
+    }
+
+    /** A tensor computed element-wise from a padded one is padded alike. */
+    private void inheritPadding(String from, String to) {
+        Long width = paddedChannels.get(from);
+        if (width != null) {
+            paddedChannels.put(to, width);
+        }
+    }
+
+    /** Whether an activation maps the padding's zeros to zero. */
+    private static boolean keepsZero(IActivation a) {
+        return isIdentity(a) || a instanceof ActivationReLU || a instanceof ActivationReLU6;
     }
 
     /** {@code a} extended along {@code axis} to {@code size} with zeros. */
@@ -346,8 +361,7 @@ public final class OnnxExporter {
             } else if (v instanceof LayerVertex lv) {
                 Layer layer = unwrap(lv.getLayerConf().getLayer());
                 ok = layer instanceof ConvolutionLayer && !(layer instanceof DepthwiseConvolution2D)
-                        || (layer instanceof ZeroPaddingLayer || layer instanceof ActivationLayer al
-                        && (al.getActivationFn() instanceof ActivationReLU || al.getActivationFn() instanceof ActivationReLU6))
+                        || (layer instanceof ZeroPaddingLayer || layer instanceof ActivationLayer al && keepsZero(al.getActivationFn()))
                         && takesPaddedChannels(use);
             } else {
                 ok = false;
