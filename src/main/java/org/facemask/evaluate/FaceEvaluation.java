@@ -9,6 +9,7 @@ import org.facemask.detect.DetectorModel;
 import org.facemask.detect.FaceFinder;
 import org.facemask.detect.FaceScoring;
 import org.facemask.detect.ScoredFace;
+import org.facemask.config.ImageSettings;
 import org.facemask.image.ImageDecoder;
 import org.facemask.inference.SparkInference;
 import org.facemask.model.InferenceModel;
@@ -54,7 +55,7 @@ public final class FaceEvaluation {
     }
 
     public static Result run(SparkSession spark, URI input, DetectorModel detector, SparkInference classifier,
-                             long maxPixels) {
+                             ImageSettings image) {
         long start = System.nanoTime();
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         Map<String, String> problems = new TreeMap<>();
@@ -88,7 +89,7 @@ public final class FaceEvaluation {
         List<FaceMetrics.Photo> photos = JavaSparkContext.fromSparkContext(spark.sparkContext())
                 .parallelize(tasks, partitions)
                 .mapPartitions((Iterator<Task> it) -> {
-                    ImageDecoder decoder = new ImageDecoder(maxPixels);
+                    ImageDecoder decoder = new ImageDecoder(image.maxPixels(), image.jpegDecoder());
                     InferenceModel network = model.get();
                     List<FaceMetrics.Photo> out = new ArrayList<>();
                     try (FaceFinder finder = detector.open()) {

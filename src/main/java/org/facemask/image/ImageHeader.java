@@ -45,6 +45,23 @@ public record ImageHeader(ImageFormat format, int width, int height) {
         return new ImageHeader(ImageFormat.JPEG, uint16be(b, sof + 7), uint16be(b, sof + 5));
     }
 
+    /**
+     * A JPEG that TurboJPEG decodes to exactly the pixels OpenCV gives: Huffman-coded baseline, extended or
+     * progressive (SOF0-2) with 1 or 3 components, and no APP1 segment. APP1 holds EXIF, whose orientation OpenCV
+     * applies; 4 components are CMYK/YCCK, which OpenCV converts itself.
+     */
+    static boolean isPlainJpeg(byte[] b) {
+        if (findJpegMarker(b, marker -> marker == 0xE1) >= 0) {
+            return false;
+        }
+        int sof = findJpegMarker(b, ImageHeader::isStartOfFrame);
+        if (sof < 0 || sof + 9 >= b.length) {
+            return false;
+        }
+        int components = b[sof + 9] & 0xFF;
+        return (b[sof + 1] & 0xFF) <= 0xC2 && (components == 1 || components == 3);
+    }
+
     /** SOF0..SOF15 carry the frame size; C4 (DHT), C8 (JPG) and CC (DAC) share the range but do not. */
     private static boolean isStartOfFrame(int marker) {
         return marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;

@@ -57,7 +57,7 @@ final class EvaluateJob implements Job {
         ModelDirectory directory = ModelDirectory.open("evaluate.model", settings.model(), hadoop);
         int size = directory.metadata().imageSize();
         // the model decides the pixels it was trained on; image.max-pixels still guards decoding
-        ImageSettings image = new ImageSettings(size, config.image().maxPixels());
+        ImageSettings image = config.image().withSize(size);
         StorageChecks.requireFolder("evaluate.input", settings.input(), hadoop);
         StorageChecks.requireNewOutput("evaluate.output", settings.output(), settings.overwrite(), "evaluate.overwrite", hadoop);
         StorageChecks.requireApart("evaluate.input", settings.input(), "evaluate.output", settings.output());
@@ -113,7 +113,7 @@ final class EvaluateJob implements Job {
             FaceEvaluation.Result result;
             try (SparkInference classifier = new SparkInference(spark, directory.loadNetwork(sparkHadoop), model.engine(),
                     directory.metadata().imageSize(), model.inferenceThreads())) {
-                result = FaceEvaluation.run(spark, settings.input(), detector, classifier, config.image().maxPixels());
+                result = FaceEvaluation.run(spark, settings.input(), detector, classifier, config.image());
             }
             Map<String, Object> block = new LinkedHashMap<>();
             block.put("detector", detector.describe());
@@ -129,7 +129,7 @@ final class EvaluateJob implements Job {
             report.put("input_kind", "photos with Pascal VOC annotations");
             Json.writeFile(Storage.child(settings.output(), EvaluateStage.METRICS_FILE), report, sparkHadoop);
             Storage.writeBytes(Storage.child(settings.output(), "faces.png"),
-                    FacePlots.examples(examples(result.photos(), config.image().maxPixels(), sparkHadoop), classes), sparkHadoop);
+                    FacePlots.examples(examples(result.photos(), config.image(), sparkHadoop), classes), sparkHadoop);
             @SuppressWarnings("unchecked")
             Map<String, Object> endToEnd = (Map<String, Object>) block.get("end_to_end");
             System.out.printf("faces: %s of %s annotated %s faces found and correctly classified (%.4f); report: %s%n",
@@ -139,8 +139,8 @@ final class EvaluateJob implements Job {
     }
 
     /** Four photos with several annotated faces, decoded again on the driver for the picture. */
-    private static List<FacePlots.Example> examples(List<FaceMetrics.Photo> photos, long maxPixels, Configuration hadoop) {
-        ImageDecoder decoder = new ImageDecoder(maxPixels);
+    private static List<FacePlots.Example> examples(List<FaceMetrics.Photo> photos, ImageSettings image, Configuration hadoop) {
+        ImageDecoder decoder = new ImageDecoder(image.maxPixels(), image.jpegDecoder());
         return photos.stream().filter(p -> !p.undecodable() && p.truth().size() >= 3)
                 .sorted(java.util.Comparator.comparing(FaceMetrics.Photo::path)).limit(4)
                 .map(p -> new FacePlots.Example(decoder.decode(Storage.readBytes(

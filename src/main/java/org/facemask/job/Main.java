@@ -94,6 +94,7 @@ public final class Main {
             }
             run = job.plan(config);
             LOG.info("DL4J oneDNN layer helpers: {}", Dl4jOneDnn.enable() ? "on" : "off");
+            LOG.info(config.image().jpegDecoder().describe());
         } catch (ConfigError e) {
             err.println("error: " + e.getMessage());
             err.print(usage());

@@ -108,7 +108,7 @@ public final class ScoreStage {
                 model.inferenceThreads())) {
             JavaRDD<InputFile> files = jsc.parallelize(todo,
                     SparkInference.filePartitions(spark, settings.partitions(), todo.size(), FILES_PER_PARTITION));
-            ImageSettings image = new ImageSettings(meta.imageSize(), guard.maxPixels());
+            ImageSettings image = guard.withSize(meta.imageSize());
             Dataset<Row> scored = spark.createDataFrame(files.mapPartitions(new ScorePartition(
                     new BroadcastHadoopConf(spark), image, meta.classes(), inference.handle(),
                     model.inferenceBatch(), timers, detector)), SCORED);
