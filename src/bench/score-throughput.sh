@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Scoring throughput on ../shared/datasets/face-mask-dev (4,094 files), MobileNetV2 0.35 at 224, local mode.
-#   src/bench/score-throughput.sh [model dir] [engines, default "onnxruntime dl4j"]
+#   src/bench/score-throughput.sh [model dir] [engines, default "onnxruntime dl4j"] [key=value ...]
+# Further key=value settings go to every score run (e.g. image.jpeg-decoder=opencv for an A/B of the decoders).
 # Without a model dir it first trains one (prepare + 3 epochs of features-mode training with the shared weights).
 # Prints the score job's closing line (rows, images/s, task-seconds of read / decode+resize / inference, peak heap
 # and RSS) for the dev set and for it three times over, the wall time of each whole command (JVM and Spark start-up
@@ -13,6 +14,8 @@ require_test_classes # StageRates, the event-log reader, is a test-scope class
 make_workdir
 echo "cores: $(nproc)"
 model="${1:-}"
+engines="${2:-onnxruntime dl4j}"
+shift $(( $# < 2 ? $# : 2 ))
 if [ -z "$model" ]; then
   model="$work/model"
   "$HERE/submit.sh" prepare "prepare.input=$DEV" "prepare.output=$work/prepared" 2>&1 | grep "prepare done"
@@ -24,7 +27,7 @@ fi
 # costs excluded
 mkdir -p "$work/thrice"
 for copy in a b c; do cp -rs "$DEV" "$work/thrice/$copy"; done
-for engine in ${2:-onnxruntime dl4j}; do
+for engine in $engines; do
   for input in "$DEV" "$work/thrice"; do
     machine_probe
     start=$(date +%s.%N)
@@ -32,8 +35,9 @@ for engine in ${2:-onnxruntime dl4j}; do
     mkdir -p "$events"
     "$HERE/submit.sh" score "score.model=$model" "score.input=$input" "score.output=$work/scores-$engine-$(basename "$input")" \
       score.run-date=2026-01-01 "model.engine=$engine" \
-      spark.conf.spark.eventLog.enabled=true "spark.conf.spark.eventLog.dir=$events" 2>&1 \
-      | grep -E "INFO ScoreStage: scored" | tee "$work/$engine-$(basename "$input").log"
+      spark.conf.spark.eventLog.enabled=true "spark.conf.spark.eventLog.dir=$events" "$@" 2>&1 \
+      | grep -E "INFO ScoreStage: scored|JPEG decoding" | tee "$work/lines"
+    grep "ScoreStage: scored" "$work/lines" > "$work/$engine-$(basename "$input").log"
     end=$(date +%s.%N)
     echo "$engine, $(basename "$input"): whole command $(echo "$end - $start" | bc) s"
     java -cp "$BENCH_CP" org.facemask.bench.StageRates "$events"

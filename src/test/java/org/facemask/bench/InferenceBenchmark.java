@@ -2,7 +2,11 @@ package org.facemask.bench;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.facemask.config.ImageSettings;
+import org.facemask.image.ImageDecoder;
+import org.facemask.image.ImageFormat;
 import org.facemask.image.ImageLoader;
+import org.facemask.image.ImageRejectedException;
+import org.facemask.image.JpegDecoder;
 import org.facemask.model.Dl4jModel;
 import org.facemask.model.Dl4jOneDnn;
 import org.facemask.model.InferenceModel;
@@ -23,6 +27,7 @@ import java.util.stream.Stream;
 /**
  * Plain single-JVM loops, no Spark: decode + resize rate, and backbone inference rate of each engine at several
  * batch sizes, with one or two concurrent callers. Prints one line per configuration (median of the timed rounds).
+ * Then the two JPEG decoders over the whole dataset, and the ONNX export with and without channel padding.
  *
  * <p>Run with src/bench/inference.sh (it sets the class path and the weights file). With "probe" as the last
  * argument it measures only ONNX Runtime, two single-threaded sessions at batch 8 (what featurize and scoring
@@ -70,7 +75,7 @@ public final class InferenceBenchmark {
             }
             return;
         }
-        System.out.printf("decode+resize (OpenCV, 1 thread): %.0f images/s%n", decodeRate);
+        System.out.printf("decode+resize (1 thread; %s): %.0f images/s%n", JpegDecoder.AUTO.describe(), decodeRate);
         // Layers read the helper switch when they are created: a second copy, created after enabling it.
         System.out.println("oneDNN helpers available: " + Dl4jOneDnn.enable());
         ComputationGraph withOneDnn = graph.clone();
@@ -93,7 +98,57 @@ public final class InferenceBenchmark {
                 report("dl4j + oneDNN helpers (ND4J threads)", batch, rate(new Dl4jModel(withOneDnn, 224), pixels, batch, 1));
             }
         }
+        compareJpegDecoders(dataset);
         compareChannelBlocks(graph, pixels);
+    }
+
+    /**
+     * Decode + squash to 224 of every file of the dataset with each JPEG decoder, CPU time of this thread, in five
+     * alternating rounds; JPEGs only (the decoders differ on nothing else), then all files.
+     */
+    private static void compareJpegDecoders(Path dataset) throws Exception {
+        if (!JpegDecoder.AUTO.usesTurboJpeg()) {
+            System.out.println("JPEG decoders: not compared, " + JpegDecoder.AUTO.describe());
+            return;
+        }
+        List<byte[]> all = new ArrayList<>();
+        List<byte[]> jpegs = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(dataset)) {
+            for (Path f : s.filter(Files::isRegularFile).sorted().toList()) {
+                byte[] bytes = Files.readAllBytes(f);
+                all.add(bytes);
+                if (ImageFormat.sniff(bytes) == ImageFormat.JPEG) {
+                    jpegs.add(bytes);
+                }
+            }
+        }
+        JpegDecoder[] decoders = {JpegDecoder.OPENCV, JpegDecoder.TURBOJPEG};
+        java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+        for (List<byte[]> files : List.of(jpegs, all)) {
+            double[][] ms = new double[decoders.length][5];
+            for (int round = -1; round < ms[0].length; round++) { // round -1 warms both up
+                for (int d = 0; d < decoders.length; d++) {
+                    ImageDecoder decoder = new ImageDecoder(40_000_000, decoders[d]);
+                    long start = cpu.getCurrentThreadCpuTime();
+                    for (byte[] bytes : files) {
+                        try {
+                            decoder.decodeSquare(bytes, 224);
+                        } catch (ImageRejectedException e) {
+                            // the same for both decoders; only the time matters here
+                        }
+                    }
+                    if (round >= 0) {
+                        ms[d][round] = (cpu.getCurrentThreadCpuTime() - start) / 1e6 / files.size();
+                    }
+                }
+            }
+            for (int d = 0; d < decoders.length; d++) {
+                java.util.Arrays.sort(ms[d]);
+                System.out.printf("decode + squash to 224, %d %s, %-9s: %.3f ms CPU per file (median of 5 alternating"
+                        + " rounds, %.3f-%.3f)%n", files.size(), files == jpegs ? "JPEGs" : "files (all formats)",
+                        decoders[d].code(), ms[d][2], ms[d][0], ms[d][4]);
+            }
+        }
     }
 
     /**
