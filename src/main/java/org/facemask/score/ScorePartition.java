@@ -19,6 +19,7 @@ import org.facemask.inference.SparkInference;
 import org.facemask.model.InferenceModel;
 import org.facemask.prepare.InputFile;
 import org.facemask.storage.BroadcastHadoopConf;
+import org.facemask.storage.Storage;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -132,7 +133,7 @@ final class ScorePartition implements FlatMapFunction<Iterator<InputFile>, Row> 
                             }
                         });
                     } else {
-                        byte[] bytes = in.readAllBytes();
+                        byte[] bytes = Storage.readAll(in, file.sizeBytes());
                         timers.read().add(System.nanoTime() - start);
                         decode(file.path(), modified, bytes);
                     }
