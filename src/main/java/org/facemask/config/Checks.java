@@ -26,6 +26,23 @@ final class Checks {
         return value;
     }
 
+    /**
+     * An enum constant by its lower-case name, with '-' for '_' ({@code end-to-end} is END_TO_END); an unknown
+     * value fails with the key and every allowed value.
+     */
+    static <E extends Enum<E>> E oneOf(String key, String value, Class<E> type) {
+        try {
+            return Enum.valueOf(type, value.trim().replace('-', '_').toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            StringBuilder allowed = new StringBuilder();
+            for (E v : type.getEnumConstants()) {
+                allowed.append(allowed.length() == 0 ? "" : ", ")
+                        .append(v.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+            }
+            throw new ConfigError(key + " must be one of " + allowed + ", got '" + value + "'");
+        }
+    }
+
     static String nonBlank(String key, String value) {
         if (value == null || value.isBlank()) {
             throw new ConfigError(key + " must be set (it is empty)");

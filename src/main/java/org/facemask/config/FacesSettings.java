@@ -40,13 +40,7 @@ public record FacesSettings(Detector detector, URI model, URI modelConfig, doubl
     }
 
     public static FacesSettings from(Config c) {
-        String name = c.getString("detector").trim();
-        Detector detector;
-        try {
-            detector = Detector.valueOf(name.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigError("faces.detector must be yunet, res10 or haar, got '" + name + "'");
-        }
+        Detector detector = Checks.oneOf("faces.detector", c.getString("detector"), Detector.class);
         URI model = null;
         URI modelConfig = null;
         if (detector != Detector.HAAR) {

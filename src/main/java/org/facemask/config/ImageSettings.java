@@ -17,7 +17,7 @@ public record ImageSettings(int size, long maxPixels, JpegDecoder jpegDecoder) i
     }
 
     public static ImageSettings from(Config c) {
-        JpegDecoder jpegDecoder = JpegDecoder.parse("image.jpeg-decoder", c.getString("jpeg-decoder"));
+        JpegDecoder jpegDecoder = Checks.oneOf("image.jpeg-decoder", c.getString("jpeg-decoder"), JpegDecoder.class);
         try {
             jpegDecoder.usesTurboJpeg(); // turbojpeg where it cannot be loaded: fail before any Spark work
         } catch (IllegalStateException e) {

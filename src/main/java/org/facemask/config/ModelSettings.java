@@ -48,7 +48,7 @@ public record ModelSettings(double alpha, BaseWeights weights, int headHidden, d
         return new ModelSettings(alpha, weights,
                 Checks.intIn("model.head.hidden", c.getInt("head.hidden"), 1, 65_536),
                 checkDropout(c.getDouble("head.dropout")),
-                org.facemask.model.InferenceEngine.parse("model.engine", c.getString("engine")),
+                Checks.oneOf("model.engine", c.getString("engine"), org.facemask.model.InferenceEngine.class),
                 Checks.intIn("model.inference-threads", c.getInt("inference-threads"), 0, 256),
                 Checks.intIn("model.inference-batch", c.getInt("inference-batch"), 1, 4096));
     }

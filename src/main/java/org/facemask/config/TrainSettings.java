@@ -5,7 +5,6 @@ import org.facemask.image.Augmentation;
 
 import java.io.Serializable;
 import java.net.URI;
-import java.util.Locale;
 
 /**
  * @param input              a prepared dataset
@@ -43,9 +42,9 @@ public record TrainSettings(URI input, URI output, boolean overwrite, Mode mode,
                 StorageUri.parse("train.input", c.getString("input")),
                 StorageUri.parse("train.output", c.getString("output")),
                 c.getBoolean("overwrite"),
-                parse("train.mode", c.getString("mode").replace('-', '_'), Mode.class),
+                Checks.oneOf("train.mode", c.getString("mode"), Mode.class),
                 Checks.intIn("train.epochs", c.getInt("epochs"), 1, 10_000),
-                parse("train.updater", c.getString("updater"), Updater.class),
+                Checks.oneOf("train.updater", c.getString("updater"), Updater.class),
                 lr,
                 Checks.intIn("train.batch-size", c.getInt("batch-size"), 1, 65_536),
                 Checks.intIn("train.averaging-frequency", c.getInt("averaging-frequency"), 1, 10_000),
@@ -59,17 +58,5 @@ public record TrainSettings(URI input, URI output, boolean overwrite, Mode mode,
                         Checks.fraction("train.augment.zoom", c.getDouble("augment.zoom")),
                         Checks.fraction("train.augment.shift", c.getDouble("augment.shift")),
                         Checks.intIn("train.augment.low-resolution", c.getInt("augment.low-resolution"), 0, 10_000)));
-    }
-
-    static <E extends Enum<E>> E parse(String key, String value, Class<E> type) {
-        try {
-            return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            StringBuilder allowed = new StringBuilder();
-            for (E v : type.getEnumConstants()) {
-                allowed.append(allowed.length() == 0 ? "" : ", ").append(v.name().toLowerCase(Locale.ROOT).replace('_', '-'));
-            }
-            throw new ConfigError(key + " must be one of " + allowed + ", got '" + value + "'");
-        }
     }
 }

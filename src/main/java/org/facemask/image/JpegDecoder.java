@@ -16,14 +16,6 @@ import java.util.Locale;
 public enum JpegDecoder {
     AUTO, TURBOJPEG, OPENCV;
 
-    public static JpegDecoder parse(String key, String value) {
-        try {
-            return valueOf(value.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new org.facemask.config.ConfigError(key + " must be auto, turbojpeg or opencv, got '" + value + "'");
-        }
-    }
-
     public String code() {
         return name().toLowerCase(Locale.ROOT);
     }

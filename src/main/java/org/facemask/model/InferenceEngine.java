@@ -13,14 +13,6 @@ import java.util.Locale;
 public enum InferenceEngine implements Serializable {
     ONNXRUNTIME, DL4J;
 
-    public static InferenceEngine parse(String key, String value) {
-        try {
-            return valueOf(value.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new org.facemask.config.ConfigError(key + " must be onnxruntime or dl4j, got '" + value + "'");
-        }
-    }
-
     public String code() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -84,7 +84,7 @@ class PipelineConfigTest {
         String badUri = failure(null, "prepare.input=hdfs://nn:8020", "prepare.output=/b");
         assertTrue(badUri.contains("prepare.input"), badUri);
         String badDecoder = failure(null, "image.jpeg-decoder=libjpeg", "prepare.input=/a", "prepare.output=/b");
-        assertTrue(badDecoder.contains("image.jpeg-decoder") && badDecoder.contains("auto, turbojpeg or opencv"), badDecoder);
+        assertTrue(badDecoder.contains("image.jpeg-decoder") && badDecoder.contains("auto, turbojpeg, opencv"), badDecoder);
     }
 
     @Test
