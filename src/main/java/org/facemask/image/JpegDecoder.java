@@ -11,7 +11,8 @@ import java.util.Locale;
  *   <li>{@code opencv}: the libjpeg-turbo inside OpenCV (no SIMD), never the system's.</li>
  * </ul>
  * Either way OpenCV decodes the JPEGs TurboJPEG would treat differently: with EXIF metadata (OpenCV applies the
- * orientation), CMYK/YCCK, or anything TurboJPEG reports an error for.
+ * orientation), CMYK/YCCK, arithmetic-coded or lossless, and any file TurboJPEG reports an error or a warning for
+ * (damaged data, which the two libjpeg-turbo versions conceal differently).
  */
 public enum JpegDecoder {
     AUTO, TURBOJPEG, OPENCV;
