@@ -89,7 +89,7 @@ public final class FaceEvaluation {
         List<FaceMetrics.Photo> photos = JavaSparkContext.fromSparkContext(spark.sparkContext())
                 .parallelize(tasks, partitions)
                 .mapPartitions((Iterator<Task> it) -> {
-                    ImageDecoder decoder = new ImageDecoder(image.maxPixels(), image.jpegDecoder());
+                    ImageDecoder decoder = new ImageDecoder(image);
                     InferenceModel network = model.get();
                     List<FaceMetrics.Photo> out = new ArrayList<>();
                     try (FaceFinder finder = detector.open()) {

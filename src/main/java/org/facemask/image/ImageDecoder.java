@@ -4,6 +4,7 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.facemask.config.ImageSettings;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -53,6 +54,11 @@ public final class ImageDecoder {
     public ImageDecoder(long maxPixels, JpegDecoder jpegDecoder) {
         this.maxPixels = maxPixels;
         this.turboJpeg = jpegDecoder.usesTurboJpeg();
+    }
+
+    /** The bomb guard and JPEG decoder of {@code settings} (its size is the caller's business). */
+    public ImageDecoder(ImageSettings settings) {
+        this(settings.maxPixels(), settings.jpegDecoder());
     }
 
     /** With {@link JpegDecoder#AUTO}. */

@@ -12,7 +12,7 @@ public final class ImageLoader {
     private final int size;
 
     public ImageLoader(ImageSettings settings) {
-        this.decoder = new ImageDecoder(settings.maxPixels(), settings.jpegDecoder());
+        this.decoder = new ImageDecoder(settings);
         this.size = settings.size();
     }
 

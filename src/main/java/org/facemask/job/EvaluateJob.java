@@ -140,7 +140,7 @@ final class EvaluateJob implements Job {
 
     /** Four photos with several annotated faces, decoded again on the driver for the picture. */
     private static List<FacePlots.Example> examples(List<FaceMetrics.Photo> photos, ImageSettings image, Configuration hadoop) {
-        ImageDecoder decoder = new ImageDecoder(image.maxPixels(), image.jpegDecoder());
+        ImageDecoder decoder = new ImageDecoder(image);
         return photos.stream().filter(p -> !p.undecodable() && p.truth().size() >= 3)
                 .sorted(java.util.Comparator.comparing(FaceMetrics.Photo::path)).limit(4)
                 .map(p -> new FacePlots.Example(decoder.decode(Storage.readBytes(

@@ -48,9 +48,8 @@ final class DecodeFiles implements FlatMapFunction<Iterator<InputFile>, Row> {
 
     private Row decode(InputFile file, ImageLoader loader) {
         byte[] bytes;
-        Path path = new Path(file.path());
-        try (java.io.InputStream in = path.getFileSystem(hadoopConf.get()).open(path)) {
-            bytes = Storage.readAll(in, file.sizeBytes());
+        try {
+            bytes = Storage.readAll(new Path(file.path()), hadoopConf.get(), file.sizeBytes());
         } catch (IOException | RuntimeException | OutOfMemoryError e) {
             return rejected(file, null, RejectReason.READ_ERROR, "cannot read: " + e);
         }

@@ -83,7 +83,7 @@ final class ScorePartition implements FlatMapFunction<Iterator<InputFile>, Row> 
     public Iterator<Row> call(Iterator<InputFile> files) {
         InferenceModel network = model.get();
         ImageLoader loader = new ImageLoader(image);
-        ImageDecoder decoder = new ImageDecoder(image.maxPixels(), image.jpegDecoder());
+        ImageDecoder decoder = new ImageDecoder(image);
         FaceFinder finder = detector == null ? null : detector.open();
         if (finder != null) {
             TaskContext.get().addTaskCompletionListener((TaskContext context) -> finder.close());

@@ -38,9 +38,14 @@ public final class Storage {
     }
 
     public static byte[] readAll(Path path, Configuration conf) throws IOException {
+        return readAll(path, conf, 0);
+    }
+
+    /** @param listedSize the length a listing gave, or 0 when unknown (see {@link #readAll(InputStream, long)}) */
+    public static byte[] readAll(Path path, Configuration conf, long listedSize) throws IOException {
         FileSystem fs = path.getFileSystem(conf);
         try (InputStream in = fs.open(path)) {
-            return in.readAllBytes();
+            return readAll(in, listedSize);
         }
     }
 
