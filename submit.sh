@@ -75,7 +75,11 @@ if [[ "$master" == local* ]]; then
   exec java ${JAVA_OPTS:--Xmx4g} "${OPENS[@]}" "$LOG_CONF" -cp "$CP" $MAIN "$job" --conf "$conf" "${args[@]+"${args[@]}"}"
 fi
 
-: "${SPARK_HOME:?spark.master is '$master': set SPARK_HOME to a Spark 3.5 (Scala 2.12) installation}"
+if [ ! -x "${SPARK_HOME:-}/bin/spark-submit" ]; then
+  echo "error: spark.master is '$master', which runs through \$SPARK_HOME/bin/spark-submit, but SPARK_HOME is" \
+       "'${SPARK_HOME:-}': set it to a Spark 3.5 (Scala 2.12) installation, or use spark.master=local[*]" >&2
+  exit 2
+fi
 jars="$(ls "$HERE"/target/lib/*.jar | paste -sd, -)"
 extra="${OPENS[*]}"
 exec "$SPARK_HOME/bin/spark-submit" \

@@ -1,6 +1,7 @@
 package org.facemask.config;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 
 import java.net.URI;
@@ -59,7 +60,7 @@ public record FacesSettings(Detector detector, URI model, URI modelConfig, doubl
         return new FacesSettings(detector, model, modelConfig,
                 Checks.fraction("faces.confidence", c.getDouble("confidence")),
                 Checks.fraction("faces.nms-iou", c.getDouble("nms-iou")),
-                Checks.intIn("faces.min-size", c.getInt("min-size"), 1, 10_000),
+                Checks.intIn(c, "faces.min-size", 1, 10_000),
                 Checks.fraction("faces.margin", c.getDouble("margin")),
                 detectSides(c),
                 boxAdjust(detector, c));
@@ -82,13 +83,13 @@ public record FacesSettings(Detector detector, URI model, URI modelConfig, doubl
     /** detect-side: one side, or a list of them (each at least 64, no repeats). */
     private static List<Integer> detectSides(Config c) {
         String key = "faces.detect-side";
-        List<Integer> sides = c.getValue("detect-side").valueType() == ConfigValueType.LIST
-                ? c.getIntList("detect-side") : List.of(c.getInt("detect-side"));
+        ConfigValue value = c.getValue("detect-side");
+        List<Integer> sides = (value.valueType() == ConfigValueType.LIST ? c.getList("detect-side") : List.of(value))
+                .stream().map(side -> Checks.intIn(key, side, 64, 10_000)).toList();
         if (sides.isEmpty() || sides.stream().distinct().count() != sides.size()) {
             throw new ConfigError(key + " must be a side in pixels or a list of different sides, got " + sides);
         }
-        sides.forEach(side -> Checks.intIn(key, side, 64, 10_000));
-        return List.copyOf(sides);
+        return sides;
     }
 
     private static BoxAdjust boxAdjust(Detector detector, Config c) {

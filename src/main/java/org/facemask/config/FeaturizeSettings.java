@@ -16,6 +16,6 @@ public record FeaturizeSettings(URI input, URI output, boolean overwrite, int pa
                 StorageUri.parse("featurize.input", c.getString("input")),
                 StorageUri.parse("featurize.output", c.getString("output")),
                 c.getBoolean("overwrite"),
-                Checks.intIn("featurize.partitions", c.getInt("partitions"), 0, 100_000));
+                Checks.intIn(c, "featurize.partitions", 0, 100_000));
     }
 }

@@ -24,8 +24,8 @@ public record ImageSettings(int size, long maxPixels, JpegDecoder jpegDecoder) i
             throw new ConfigError(e.getMessage());
         }
         return new ImageSettings(
-                Checks.intIn("image.size", c.getInt("size"), 32, 1024),
-                Checks.positive("image.max-pixels", c.getLong("max-pixels")),
+                Checks.intIn(c, "image.size", 32, 1024),
+                Checks.positive(c, "image.max-pixels"),
                 jpegDecoder);
     }
 

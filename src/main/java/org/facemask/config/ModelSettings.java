@@ -46,11 +46,11 @@ public record ModelSettings(double alpha, BaseWeights weights, int headHidden, d
             default -> new BaseWeights(BaseWeights.Mode.FILE, w);
         };
         return new ModelSettings(alpha, weights,
-                Checks.intIn("model.head.hidden", c.getInt("head.hidden"), 1, 65_536),
+                Checks.intIn(c, "model.head.hidden", 1, 65_536),
                 checkDropout(c.getDouble("head.dropout")),
                 Checks.oneOf("model.engine", c.getString("engine"), org.facemask.model.InferenceEngine.class),
-                Checks.intIn("model.inference-threads", c.getInt("inference-threads"), 0, 256),
-                Checks.intIn("model.inference-batch", c.getInt("inference-batch"), 1, 4096));
+                Checks.intIn(c, "model.inference-threads", 0, 256),
+                Checks.intIn(c, "model.inference-batch", 1, 4096));
     }
 
     private static double checkDropout(double rate) {

@@ -21,8 +21,8 @@ public record PrepareSettings(URI input, URI output, boolean overwrite, SplitRat
                 StorageUri.parse("prepare.output", c.getString("output")),
                 c.getBoolean("overwrite"),
                 SplitRatios.from(c.getConfig("split")),
-                c.getLong("seed"),
-                Checks.intIn("prepare.partitions", c.getInt("partitions"), 0, 100_000),
-                Checks.intIn("prepare.listing-threads", c.getInt("listing-threads"), 1, 256));
+                Checks.wholeNumber(c, "prepare.seed"),
+                Checks.intIn(c, "prepare.partitions", 0, 100_000),
+                Checks.intIn(c, "prepare.listing-threads", 1, 256));
     }
 }

@@ -33,8 +33,8 @@ public record ScoreSettings(URI model, URI input, URI output, LocalDate runDate,
                 StorageUri.parse("score.output", c.getString("output")),
                 runDate,
                 c.getBoolean("incremental"),
-                Checks.intIn("score.partitions", c.getInt("partitions"), 0, 100_000),
-                Checks.intIn("score.rows-per-file", c.getInt("rows-per-file"), 1, 100_000_000),
+                Checks.intIn(c, "score.partitions", 0, 100_000),
+                Checks.intIn(c, "score.rows-per-file", 1, 100_000_000),
                 c.getBoolean("faces"));
     }
 }

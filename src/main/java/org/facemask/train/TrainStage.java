@@ -28,13 +28,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.security.MessageDigest;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -189,10 +184,11 @@ public final class TrainStage {
                 "low_resolution", settings.augmentation().lowResolution()));
         training.put("images", Map.of("train", trainCount, "val", valCount, "test", testMetrics.images()));
         training.put("input", dataset.location().toString());
-        ModelMetadata metadata = new ModelMetadata(versionOf(classifier), classes, dataset.imageSize(), backbone.alpha(),
-                backbone.pretrained(), backbone.weightsSha256(),
-                DateTimeFormatter.ISO_INSTANT.format(Instant.now()), training);
-        ModelDirectory written = ModelDirectory.write(settings.output(), classifier, metadata, hadoop);
+        Instant createdAt = Instant.now();
+        ModelDirectory written = ModelDirectory.write(settings.output(), classifier, modelSha256 -> ModelMetadata.create(
+                modelSha256, createdAt, classes, dataset.imageSize(), backbone.alpha(), backbone.pretrained(),
+                backbone.weightsSha256(), training), hadoop);
+        ModelMetadata metadata = written.metadata();
         writeReport(settings.output(), epochs, bestEpoch, stoppedEarly, testMetrics);
         Storage.delete(work, hadoop);
         LOG.info("model {} written to {}: best epoch {} (val loss {}), test accuracy {} on {} images, AUC {}; took {} s",
@@ -255,20 +251,5 @@ public final class TrainStage {
         Storage.writeBytes(Storage.child(dir, "accuracy.png"), Plots.lines("Validation accuracy", "epoch", "accuracy",
                 Map.of("validation accuracy", epochs.stream().map(e -> new double[]{e.epoch(), e.valAccuracy()})
                         .toArray(double[][]::new))), hadoop);
-    }
-
-    /** A readable, unique model version: UTC time of creation and a hash of the weights. */
-    static String versionOf(ComputationGraph network) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            float[] params = network.params().data().asFloat();
-            ByteBuffer buf = ByteBuffer.allocate(params.length * 4);
-            buf.asFloatBuffer().put(params);
-            digest.update(buf.array());
-            String time = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(Instant.now());
-            return time + "-" + HexFormat.of().formatHex(digest.digest()).substring(0, 10);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
     }
 }

@@ -1,11 +1,14 @@
 package org.facemask.config;
 
+import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -85,6 +88,82 @@ class PipelineConfigTest {
         assertTrue(badUri.contains("prepare.input"), badUri);
         String badDecoder = failure(null, "image.jpeg-decoder=libjpeg", "prepare.input=/a", "prepare.output=/b");
         assertTrue(badDecoder.contains("image.jpeg-decoder") && badDecoder.contains("auto, turbojpeg, opencv"), badDecoder);
+    }
+
+    /** Every path a job must be given, so that each section reads up to the key under test. */
+    private static final List<String> REQUIRED = List.of("prepare.input=/a", "prepare.output=/b", "featurize.input=/b",
+            "featurize.output=/c", "train.input=/b", "train.output=/m", "evaluate.model=/m", "evaluate.input=/b",
+            "evaluate.output=/e", "score.model=/m", "score.input=/a", "score.output=/s", "faces.model=/f/yunet.onnx");
+
+    private static PipelineConfig readEverySection(String... overrides) {
+        List<String> args = new java.util.ArrayList<>(REQUIRED);
+        args.addAll(List.of(overrides));
+        PipelineConfig c = PipelineConfig.load(null, args);
+        c.spark();
+        c.image();
+        c.prepare();
+        c.model();
+        c.featurize();
+        c.train();
+        c.evaluate();
+        c.score();
+        c.faces();
+        return c;
+    }
+
+    @Test
+    void everyIntegerSettingRefusesAFraction() {
+        // Typesafe Config's getInt reads 1.5 as 1: train.epochs=1.5 ran one epoch. A key whose default is a whole
+        // number is an integer setting, but for these (Typesafe reads 20.0 as 20 too, so reference.conf cannot say)
+        Set<String> fractionalWithWholeDefault = Set.of("train.augment.rotation");
+        assertEquals(22.5, readEverySection("train.augment.rotation=22.5").train().augmentation().rotationDegrees());
+        Set<String> integerKeys = new TreeSet<>();
+        ConfigFactory.parseResources(PipelineConfig.class, "/reference.conf").entrySet().stream()
+                .filter(e -> e.getValue().unwrapped() instanceof Integer || e.getValue().unwrapped() instanceof Long)
+                .filter(e -> !fractionalWithWholeDefault.contains(e.getKey()))
+                .forEach(e -> integerKeys.add(e.getKey()));
+        assertTrue(integerKeys.containsAll(List.of("train.epochs", "train.seed", "image.max-pixels",
+                "faces.detect-side", "score.rows-per-file")), integerKeys.toString());
+        for (String key : integerKeys) {
+            String message = assertThrows(ConfigError.class, () -> readEverySection(key + "=1.5"), key).getMessage();
+            assertTrue(message.contains(key) && message.contains("whole number") && message.contains("1.5"),
+                    key + ": " + message);
+        }
+        String inAList = assertThrows(ConfigError.class, () -> readEverySection("faces.detect-side=[1024, 2048.5]"))
+                .getMessage();
+        assertTrue(inAList.contains("faces.detect-side") && inAList.contains("2048.5"), inAList);
+    }
+
+    @Test
+    void wholeNumbersAreReadExactlyInAnySpelling() throws Exception {
+        PipelineConfig c = readEverySection("train.epochs=1e1", "prepare.seed=12345678901234567");
+        assertEquals(10, c.train().epochs());
+        assertEquals(12345678901234567L, c.prepare().seed(), "no detour through a double");
+        Path conf = Files.writeString(tmp.resolve("numbers.conf"), "train { epochs = 3.0, seed = 9007199254740993 }\n");
+        TrainSettings fromFile = PipelineConfig.load(conf, REQUIRED).train();
+        assertEquals(3, fromFile.epochs());
+        assertEquals(9007199254740993L, fromFile.seed());
+        String tooLarge = assertThrows(ConfigError.class, () -> readEverySection("train.seed=1e30")).getMessage();
+        assertTrue(tooLarge.contains("train.seed") && tooLarge.contains("64-bit"), tooLarge);
+        String word = assertThrows(ConfigError.class, () -> readEverySection("train.epochs=thirty")).getMessage();
+        assertTrue(word.contains("train.epochs") && word.contains("'thirty'"), word);
+        String outOfRange = assertThrows(ConfigError.class, () -> readEverySection("train.epochs=1e12")).getMessage();
+        assertTrue(outOfRange.contains("train.epochs must be between 1 and 10000"), outOfRange);
+    }
+
+    @Test
+    void sparkMasterIsAFormSparkSubmitTakes() {
+        for (String good : List.of("local", "local[4]", "local[*]", "local[2,3]", "spark://h1:7077,h2:7077", "yarn",
+                "k8s://https://k8s.example:443", "mesos://m:5050")) {
+            assertEquals(good, PipelineConfig.load(null, List.of("spark.master=" + good)).spark().master());
+        }
+        for (String bad : List.of("bogus", "local[0]", "local[x]", "local[4", "spark:/h:7077", "spark://", "YARN",
+                "local [4]")) {
+            String message = assertThrows(ConfigError.class,
+                    () -> PipelineConfig.load(null, List.of("spark.master=" + bad)).spark(), bad).getMessage();
+            assertTrue(message.contains("spark.master") && message.contains("'" + bad + "'")
+                    && message.contains("local[N], local[*], spark://HOST:PORT, yarn, k8s://"), message);
+        }
     }
 
     @Test

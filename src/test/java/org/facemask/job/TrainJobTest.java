@@ -3,6 +3,7 @@ package org.facemask.job;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.facemask.samples.SyntheticFaces;
+import org.facemask.storage.Sha256;
 import org.facemask.testing.SharedFiles;
 import org.facemask.testing.TestImages;
 import org.junit.jupiter.api.BeforeAll;
@@ -73,7 +74,9 @@ class TrainJobTest {
                 meta.get("base").get("weights_sha256").asText());
         assertEquals("features", meta.get("training").get("mode").asText());
         assertEquals(best, meta.get("training").get("best_epoch").asInt());
-        assertFalse(meta.get("model_version").asText().isBlank());
+        String modelSha256 = Sha256.hex(Files.readAllBytes(model.resolve("model.zip")));
+        assertEquals(modelSha256, meta.get("model_sha256").asText());
+        assertTrue(meta.get("model_version").asText().endsWith("Z-" + modelSha256.substring(0, 10)), meta.toString());
     }
 
     @Test
