@@ -43,7 +43,7 @@ class PipelineConfigTest {
         assertEquals(200, c.image().size());
         PrepareSettings p = c.prepare();
         assertEquals(11, p.seed());
-        assertEquals("file:///data/in", p.input().toString().replaceAll("/$", ""));
+        assertEquals("file:///data/in", p.inputs().get(0).toString().replaceAll("/$", ""));
         assertEquals("hdfs://nn:8020/out", p.output().toString());
         assertEquals(0.2, p.split().test(), 1e-12);
         assertEquals("3g", c.spark().conf().get("spark.executor.memory"));
@@ -53,8 +53,8 @@ class PipelineConfigTest {
     void relativePathsBecomeAbsoluteFileUris() {
         PrepareSettings p = PipelineConfig.load(null, List.of("prepare.input=data samples/faces", "prepare.output=out"))
                 .prepare();
-        assertEquals("file", p.input().getScheme());
-        assertTrue(p.input().getPath().endsWith("/data samples/faces"), p.input().toString());
+        assertEquals("file", p.inputs().get(0).getScheme());
+        assertTrue(p.inputs().get(0).getPath().endsWith("/data samples/faces"), p.inputs().get(0).toString());
     }
 
     @Test
