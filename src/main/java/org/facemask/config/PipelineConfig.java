@@ -124,7 +124,8 @@ public final class PipelineConfig {
     }
 
     public PrepareSettings prepare() {
-        return section("prepare", PrepareSettings::from);
+        double faceMargin = section("faces", c -> c.getDouble("margin"));
+        return section("prepare", c -> PrepareSettings.from(c, faceMargin));
     }
 
     public ModelSettings model() {

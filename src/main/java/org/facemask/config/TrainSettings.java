@@ -2,6 +2,7 @@ package org.facemask.config;
 
 import com.typesafe.config.Config;
 import org.facemask.image.Augmentation;
+import org.facemask.image.Photometric;
 
 import java.io.Serializable;
 import java.net.URI;
@@ -57,6 +58,11 @@ public record TrainSettings(URI input, URI output, boolean overwrite, Mode mode,
                         Checks.fraction("train.augment.rotation", c.getDouble("augment.rotation") / 180) * 180,
                         Checks.fraction("train.augment.zoom", c.getDouble("augment.zoom")),
                         Checks.fraction("train.augment.shift", c.getDouble("augment.shift")),
-                        Checks.intIn(c, "train.augment.low-resolution", 0, 10_000)));
+                        Checks.intIn(c, "train.augment.low-resolution", 0, 10_000),
+                        new Photometric(Checks.fraction("train.augment.brightness", c.getDouble("augment.brightness")),
+                                Checks.fraction("train.augment.contrast", c.getDouble("augment.contrast")),
+                                Checks.fraction("train.augment.saturation", c.getDouble("augment.saturation")),
+                                Checks.fraction("train.augment.blur", c.getDouble("augment.blur") / 10) * 10,
+                                Checks.intIn(c, "train.augment.jpeg-quality", 0, 95))));
     }
 }

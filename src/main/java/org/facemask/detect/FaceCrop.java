@@ -1,10 +1,20 @@
 package org.facemask.detect;
 
+import org.facemask.image.ImageResizer;
 import org.facemask.image.RgbImage;
 
 /** Cutting a face out of a photo. */
 public final class FaceCrop {
     private FaceCrop() {
+    }
+
+    /**
+     * What the classifier sees of a face: the box widened by {@code margin} on each side (clipped to the photo),
+     * squashed to size x size as whole training images are. Per-face scoring crops detected faces with it, prepare
+     * crops annotated faces with it, so a model trained on annotated photos sees faces framed as scoring frames them.
+     */
+    public static RgbImage forClassifier(RgbImage photo, FaceBox face, double margin, int size) {
+        return ImageResizer.squareResize(crop(photo, face, margin), size);
     }
 
     /** The box widened by {@code margin} x its size on every side, clipped to the photo, as a new image. */

@@ -51,7 +51,7 @@ public final class FaceFinder implements AutoCloseable {
      * the training images were.
      */
     public RgbImage crop(RgbImage photo, FaceBox face, int size) {
-        return ImageResizer.squareResize(FaceCrop.crop(photo, face, settings.margin()), size);
+        return FaceCrop.forClassifier(photo, face, settings.margin(), size);
     }
 
     @Override

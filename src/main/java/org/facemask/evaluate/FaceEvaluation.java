@@ -1,7 +1,8 @@
 package org.facemask.evaluate;
 
+import org.facemask.prepare.VocAnnotation;
+import org.facemask.prepare.VocFolder;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -34,16 +35,9 @@ import java.util.TreeMap;
  * executors; matching against the annotations and the metrics happen on the driver (a few numbers per face).
  */
 public final class FaceEvaluation {
-    public static final String IMAGES = "images";
-    public static final String ANNOTATIONS = "annotations";
     private static final Logger LOG = LoggerFactory.getLogger(FaceEvaluation.class);
 
     private FaceEvaluation() {
-    }
-
-    /** Whether {@code input} is laid out as images/ + annotations/. */
-    public static boolean isAnnotatedFolder(URI input, Configuration hadoop) {
-        return Storage.exists(Storage.child(input, ANNOTATIONS), hadoop) && Storage.exists(Storage.child(input, IMAGES), hadoop);
     }
 
     /** A photo to evaluate, with its annotation. */
@@ -59,28 +53,17 @@ public final class FaceEvaluation {
         long start = System.nanoTime();
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         Map<String, String> problems = new TreeMap<>();
-        Map<String, VocAnnotation> annotations = new TreeMap<>();
-        for (FileStatus f : list(Storage.child(input, ANNOTATIONS), hadoop)) {
-            String name = f.getPath().getName();
-            if (!name.endsWith(".xml")) {
-                continue;
-            }
-            try {
-                annotations.put(baseName(name), VocAnnotation.parse(Storage.readBytes(f.getPath().toUri(), hadoop)));
-            } catch (IllegalArgumentException e) {
-                problems.put(f.getPath().toString(), "unreadable annotation: " + e.getMessage());
-            }
-        }
+        VocFolder folder = VocFolder.list(input, hadoop);
+        folder.unpaired().forEach(u -> problems.put(u.path(), u.reason().code() + ": " + u.detail()));
         List<Task> tasks = new ArrayList<>();
-        for (FileStatus f : list(Storage.child(input, IMAGES), hadoop)) {
-            VocAnnotation a = annotations.remove(baseName(f.getPath().getName()));
-            if (a == null) {
-                problems.put(f.getPath().toString(), "no annotation");
-            } else {
-                tasks.add(new Task(f.getPath().toString(), a));
+        for (VocFolder.Photo photo : folder.photos()) {
+            try {
+                tasks.add(new Task(photo.file().path(), VocAnnotation.parse(
+                        Storage.readBytes(new Path(photo.annotation()).toUri(), hadoop))));
+            } catch (IllegalArgumentException e) {
+                problems.put(photo.annotation(), "unreadable annotation: " + e.getMessage());
             }
         }
-        annotations.keySet().forEach(k -> problems.put(k + ".xml", "annotation without photo"));
         LOG.info("evaluating {} annotated photos ({} files left out, listed in metrics.json)", tasks.size(), problems.size());
 
         BroadcastHadoopConf conf = new BroadcastHadoopConf(spark);
@@ -117,24 +100,5 @@ public final class FaceEvaluation {
                 photos.stream().mapToInt(p -> p.predicted().size()).sum(), photos.size(), undecodable,
                 detector.describe(), seconds);
         return new Result(photos, problems, seconds);
-    }
-
-    private static List<FileStatus> list(URI dir, Configuration hadoop) {
-        try {
-            List<FileStatus> files = new ArrayList<>();
-            for (FileStatus f : Storage.fileSystem(dir, hadoop).listStatus(new Path(dir))) {
-                if (f.isFile()) {
-                    files.add(f);
-                }
-            }
-            return files;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static String baseName(String file) {
-        int dot = file.lastIndexOf('.');
-        return dot > 0 ? file.substring(0, dot) : file;
     }
 }

@@ -1,5 +1,6 @@
 package org.facemask.evaluate;
 
+import org.facemask.prepare.VocAnnotation;
 import org.facemask.detect.FaceBox;
 import org.facemask.detect.ScoredFace;
 
@@ -18,7 +19,7 @@ import java.util.TreeMap;
  * ({@value #INCORRECT}) count for detection and are reported apart; they are neither class.
  */
 public final class FaceMetrics {
-    public static final String INCORRECT = "mask_weared_incorrect";
+    public static final String INCORRECT = VocAnnotation.INCORRECT;
     public static final double IOU = 0.5;
     /** Upper bounds (exclusive) of the face-size buckets of the end-to-end report: the annotated box's longer side. */
     private static final int[] SIZE_BOUNDS = {16, 32, 64};

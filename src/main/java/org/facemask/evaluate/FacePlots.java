@@ -1,5 +1,6 @@
 package org.facemask.evaluate;
 
+import org.facemask.prepare.VocAnnotation;
 import org.facemask.detect.FaceBox;
 import org.facemask.detect.ScoredFace;
 import org.facemask.image.RgbImage;

@@ -29,9 +29,10 @@ import static org.bytedeco.opencv.global.opencv_imgproc.warpAffine;
  * @param shift           move by up to this fraction of the side, in each direction
  * @param lowResolution   0 = off; else the image is shrunk to a longer side drawn log-uniformly between this many
  *                        pixels and its own, then enlarged back (area averaging down, bilinear up, as scoring's crops)
+ * @param photometric     changes of colour and quality after the geometric ones ({@link Photometric#NONE}: none)
  */
-public record Augmentation(boolean flip, double rotationDegrees, double zoom, double shift, int lowResolution)
-        implements Serializable {
+public record Augmentation(boolean flip, double rotationDegrees, double zoom, double shift, int lowResolution,
+                           Photometric photometric) implements Serializable {
 
     public RgbImage apply(RgbImage in, Random random) {
         double angle = (2 * random.nextDouble() - 1) * rotationDegrees;
@@ -53,7 +54,8 @@ public record Augmentation(boolean flip, double rotationDegrees, double zoom, do
             }
             moved = new RgbImage(in.width(), in.height(), ImageDecoder.bytesOf(out, 3));
         }
-        return lowResolution > 0 ? reduceResolution(moved, random) : moved;
+        RgbImage framed = lowResolution > 0 ? reduceResolution(moved, random) : moved;
+        return photometric.isOff() ? framed : photometric.apply(framed, random);
     }
 
     private RgbImage reduceResolution(RgbImage in, Random random) {

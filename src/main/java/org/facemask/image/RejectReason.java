@@ -17,7 +17,21 @@ public enum RejectReason {
     /** byte-identical to another file of the same class, which is kept */
     DUPLICATE,
     /** byte-identical files under different class folders: the label is unknown, all copies are rejected */
-    CONFLICTING_LABEL;
+    CONFLICTING_LABEL,
+    /** a photo of a Pascal VOC source without its annotations/&lt;name&gt;.xml */
+    NO_ANNOTATION,
+    /** an annotation file of a VOC source that is not a usable Pascal VOC annotation (its photo is rejected too) */
+    BAD_ANNOTATION,
+    /** an annotation of a VOC source whose photo is not in images/ */
+    NO_PHOTO,
+    /** a photo of a VOC source whose annotation holds no face box */
+    NO_ANNOTATED_FACE,
+    /** an annotated face smaller than prepare.faces.min-size */
+    FACE_TOO_SMALL,
+    /** an annotated face whose box lies outside its photo */
+    BAD_BOX,
+    /** an annotated face whose label the settings drop (prepare.faces.incorrect-mask = drop) */
+    DROPPED_LABEL;
 
     public String code() {
         return name().toLowerCase(java.util.Locale.ROOT);

@@ -22,8 +22,8 @@ import org.facemask.evaluate.Metrics;
 import org.facemask.model.ModelDirectory;
 import org.facemask.prepare.ImageFolder;
 import org.facemask.prepare.PreparedColumns;
+import org.facemask.prepare.VocFolder;
 import org.facemask.prepare.PreparedDataset;
-import org.facemask.prepare.Split;
 import org.facemask.storage.Storage;
 
 import java.util.ArrayList;
@@ -61,7 +61,7 @@ final class EvaluateJob implements Job {
         StorageChecks.requireFolder("evaluate.input", settings.input(), hadoop);
         StorageChecks.requireNewOutput("evaluate.output", settings.output(), settings.overwrite(), "evaluate.overwrite", hadoop);
         StorageChecks.requireApart("evaluate.input", settings.input(), "evaluate.output", settings.output());
-        if (FaceEvaluation.isAnnotatedFolder(settings.input(), hadoop)) {
+        if (VocFolder.isVocFolder(settings.input(), hadoop)) {
             return planFaces(config, directory, hadoop);
         }
         boolean prepared = Storage.exists(Storage.child(settings.input(), PreparedColumns.SUMMARY_FILE), hadoop);
@@ -79,8 +79,11 @@ final class EvaluateJob implements Job {
             Dataset<Row> images;
             List<Map<String, String>> undecodable = new ArrayList<>();
             if (preparedDataset != null) {
-                images = preparedDataset.images(spark).where(col(PreparedColumns.SPLIT).equalTo(Split.TEST.code()))
-                        .select(PreparedColumns.PATH, PreparedColumns.LABEL, PreparedColumns.PIXELS);
+                images = preparedDataset.images(spark);
+                if (settings.split() != EvaluateSettings.EvaluatedSplit.ALL) {
+                    images = images.where(col(PreparedColumns.SPLIT).equalTo(settings.split().code()));
+                }
+                images = images.select(PreparedColumns.PATH, PreparedColumns.LABEL, PreparedColumns.PIXELS);
             } else {
                 images = decodeFolder(spark, settings, image, undecodable);
             }
@@ -93,7 +96,8 @@ final class EvaluateJob implements Job {
             report.put("undecodable", Map.of("count", undecodable.size(), "files", undecodable));
             report.put("model_version", directory.metadata().version());
             report.put("input", settings.input().toString());
-            report.put("input_kind", preparedDataset != null ? "prepared dataset, test split" : "folder per class");
+            report.put("input_kind", preparedDataset != null
+                    ? "prepared dataset, " + settings.split().code() + (settings.split() == EvaluateSettings.EvaluatedSplit.ALL ? " splits" : " split") : "folder per class");
             EvaluateStage.writeReport(settings.output(), metrics, report, sparkHadoop);
             System.out.printf("accuracy %.4f on %d images (%d undecodable); report: %s%n", metrics.accuracy(),
                     metrics.images(), undecodable.size(), settings.output());

@@ -24,9 +24,10 @@ final class PrepareJob implements Job {
         ImageSettings image = config.image();
         PrepareSettings prepare = config.prepare();
         Configuration hadoop = Storage.hadoopConf(config.spark().conf());
-        StorageChecks.requireFolder("prepare.input", prepare.input(), hadoop);
+        String inputKey = prepare.inputs().size() == 1 ? "prepare.input" : "prepare.inputs";
+        prepare.inputs().forEach(input -> StorageChecks.requireFolder(inputKey, input, hadoop));
         StorageChecks.requireNewOutput("prepare.output", prepare.output(), prepare.overwrite(), "prepare.overwrite", hadoop);
-        StorageChecks.requireApart("prepare.input", prepare.input(), "prepare.output", prepare.output());
+        prepare.inputs().forEach(input -> StorageChecks.requireApart(inputKey, input, "prepare.output", prepare.output()));
         return spark -> new PrepareStage(spark).run(prepare, image);
     }
 }

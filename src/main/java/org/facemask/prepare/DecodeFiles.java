@@ -3,7 +3,6 @@ package org.facemask.prepare;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.facemask.config.ImageSettings;
 import org.facemask.image.ImageLoader;
 import org.facemask.image.ImageRejectedException;
@@ -24,10 +23,12 @@ final class DecodeFiles implements FlatMapFunction<Iterator<InputFile>, Row> {
     private static final long serialVersionUID = 1L;
     private final BroadcastHadoopConf hadoopConf;
     private final ImageSettings image;
+    private final String source;
 
-    DecodeFiles(BroadcastHadoopConf hadoopConf, ImageSettings image) {
+    DecodeFiles(BroadcastHadoopConf hadoopConf, ImageSettings image, String source) {
         this.hadoopConf = hadoopConf;
         this.image = image;
+        this.source = source;
     }
 
     @Override
@@ -56,9 +57,8 @@ final class DecodeFiles implements FlatMapFunction<Iterator<InputFile>, Row> {
         String sha256 = Sha256.hex(bytes);
         try {
             ImageLoader.Loaded loaded = loader.load(bytes);
-            return RowFactory.create(file.path(), file.label(), file.sizeBytes(), file.modificationTime(), sha256,
-                    loaded.format().name().toLowerCase(Locale.ROOT),
-                    loaded.originalWidth(), loaded.originalHeight(), loaded.pixels().rgb(), null, null);
+            return DecodedRows.image(file.path(), file.label(), file, sha256, loaded.format().name().toLowerCase(Locale.ROOT),
+                    loaded.originalWidth(), loaded.originalHeight(), loaded.pixels().rgb(), source, null);
         } catch (ImageRejectedException e) {
             return rejected(file, sha256, e.reason(), e.getMessage());
         } catch (RuntimeException e) {
@@ -67,8 +67,7 @@ final class DecodeFiles implements FlatMapFunction<Iterator<InputFile>, Row> {
         }
     }
 
-    private static Row rejected(InputFile file, String sha256, RejectReason reason, String detail) {
-        return RowFactory.create(file.path(), file.label(), file.sizeBytes(), file.modificationTime(), sha256,
-                null, null, null, null, reason.code(), detail);
+    private Row rejected(InputFile file, String sha256, RejectReason reason, String detail) {
+        return DecodedRows.rejected(file.path(), file.label(), file, sha256, reason, detail, source);
     }
 }

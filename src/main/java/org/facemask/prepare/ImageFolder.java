@@ -39,7 +39,8 @@ public record ImageFolder(InputListing listing, Dataset<Row> decoded, int partit
         JavaRDD<InputFile> files = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(labelled,
                 SparkInference.filePartitions(spark, partitions, labelled.size(), FILES_PER_PARTITION));
         Dataset<Row> decoded = spark.createDataFrame(
-                files.mapPartitions(new DecodeFiles(new BroadcastHadoopConf(spark), image)), PreparedColumns.DECODED);
+                files.mapPartitions(new DecodeFiles(new BroadcastHadoopConf(spark), image, input.toString())),
+                PreparedColumns.DECODED);
         return new ImageFolder(listing, decoded, files.getNumPartitions());
     }
 

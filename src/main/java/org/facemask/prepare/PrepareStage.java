@@ -16,18 +16,20 @@ import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.facemask.prepare.PreparedColumns.*;
 
 /**
- * The prepare stage: list, read + decode + resize (in the tasks), de-duplicate and split (on the driver, from
- * hashes only), then write images/, rejects/ and summary.json. summary.json is written last: its presence means the
+ * The prepare stage: list every source, read + decode + resize (in the tasks; an annotated photo's faces cut out),
+ * de-duplicate and split (on the driver, from hashes only), then write images/, rejects/ and summary.json. summary.json is written last: its presence means the
  * output is complete.
  */
 public final class PrepareStage {
@@ -44,84 +46,97 @@ public final class PrepareStage {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         Storage.clearOutput(settings.output(), settings.overwrite(), hadoop);
 
-        ImageFolder folder = ImageFolder.read(spark, settings.input(), image, settings.listingThreads(),
-                settings.partitions());
-        InputListing listing = folder.listing();
-        List<InputFile> labelled = folder.labelledFiles();
-        List<Row> listingRejects = listing.files().stream().filter(f -> f.label() == null)
-                .map(f -> RowFactory.create(f.path(), null, RejectReason.NO_CLASS_FOLDER.code(),
-                        "file is directly in the input folder; put images in one folder per class"))
-                .toList();
-        if (labelled.isEmpty()) {
-            throw new IllegalArgumentException("no files in class folders under " + settings.input()
-                    + ": expected one sub-folder per class, e.g. with_mask/ and without_mask/");
-        }
-
+        List<PrepareInput> inputs = settings.inputs().stream()
+                .map(input -> PrepareInput.read(spark, input, image, settings)).toList();
+        List<Row> listingRejects = inputs.stream().flatMap(i -> i.listingRejects().stream()).toList();
         long decodeStart = System.nanoTime();
-        int partitions = folder.partitions();
-        Dataset<Row> decoded = folder.decoded().persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> decoded = inputs.stream().map(PrepareInput::decoded).reduce(Dataset::union).orElseThrow()
+                .persist(StorageLevel.MEMORY_AND_DISK());
         try {
-            List<SplitPlanner.Candidate> candidates = decoded.where(col(REASON).isNull())
-                    .select(PATH, LABEL, SHA256).collectAsList().stream()
-                    .map(r -> new SplitPlanner.Candidate(r.getString(0), r.getString(1), r.getString(2)))
+            long decodedRows = decoded.count();
+            if (decodedRows == 0) {
+                throw new IllegalArgumentException("nothing to prepare under " + settings.inputs()
+                        + ": expected one sub-folder per class (e.g. with_mask/ and without_mask/) or a Pascal VOC "
+                        + "folder (images/ + annotations/)");
+            }
+            List<Row> accepted = decoded.where(col(REASON).isNull()).select(PATH, LABEL, SHA256, SPLIT_GROUP, SOURCE)
+                    .collectAsList();
+            List<SplitPlanner.Candidate> candidates = accepted.stream()
+                    .map(r -> new SplitPlanner.Candidate(r.getString(0), r.getString(1), r.getString(2), r.getString(3)))
                     .toList();
-            Map<String, Long> decodeRejects = countByReason(decoded.where(col(REASON).isNotNull()));
-            LOG.info("decoded {} images ({} rejected: {}) in {} partitions in {}", candidates.size(),
-                    labelled.size() - candidates.size(), decodeRejects, partitions, seconds(decodeStart));
+            Map<String, String> sourceOf = new HashMap<>();
+            accepted.forEach(r -> sourceOf.put(r.getString(0), r.getString(4)));
+            List<String> classes = classes(inputs, candidates);
+            Map<String, Map<String, Long>> rejectedBySource = decodeRejectsBySource(decoded);
+            LOG.info("decoded {} images ({} rejected: {}) in {}", candidates.size(), decodedRows - candidates.size(),
+                    byReason(rejectedBySource), seconds(decodeStart));
 
             SplitPlanner.Plan plan = SplitPlanner.plan(candidates, settings.split(), settings.seed());
-            Map<Split, Map<String, Long>> counts = plan.counts(listing.classes());
-            LOG.info("kept {} unique images, rejected {} copies; split {}", plan.accepted().size(),
-                    plan.rejected().size(), counts);
+            Map<Split, Map<String, Long>> counts = plan.counts(classes);
+            LOG.info("kept {} unique images, rejected {} copies; split {}; class balance {}", plan.accepted().size(),
+                    plan.rejected().size(), counts, PrepareSummary.shares(counts));
 
             long writeStart = System.nanoTime();
             long written = writeImages(decoded, plan, settings.output());
             List<Row> planRejects = plan.rejected().stream()
-                    .map(r -> RowFactory.create(r.path(), r.label(), r.reason().code(), r.detail()))
+                    .map(r -> RowFactory.create(r.path(), r.label(), r.reason().code(), r.detail(), sourceOf.get(r.path())))
                     .toList();
-            long rejectCount = writeRejects(decoded, planRejects, listingRejects, settings.output());
+            List<Row> driverSide = new ArrayList<>(planRejects);
+            driverSide.addAll(listingRejects);
+            long rejectCount = writeRejects(decoded, driverSide, settings.output());
             LOG.info("wrote {} images and {} rejects to {} in {}", written, rejectCount, settings.output(),
                     seconds(writeStart));
 
-            Map<String, Long> byReason = new TreeMap<>(decodeRejects);
-            plan.rejected().forEach(r -> byReason.merge(r.reason().code(), 1L, Long::sum));
-            if (!listingRejects.isEmpty()) {
-                byReason.merge(RejectReason.NO_CLASS_FOLDER.code(), (long) listingRejects.size(), Long::sum);
-            }
-            long total = listing.files().size();
+            driverSide.forEach(r -> rejectedBySource.computeIfAbsent(r.getString(4), k -> new TreeMap<>())
+                    .merge(r.getString(2), 1L, Long::sum));
+            Map<String, Long> byReason = byReason(rejectedBySource);
+            long total = decodedRows + listingRejects.size();
             if (written != plan.accepted().size() || written + rejectCount != total) {
                 throw new IllegalStateException("accounting error: " + total + " files, but " + written
                         + " images + " + rejectCount + " rejects were written; output " + settings.output()
                         + " is incomplete");
             }
-            Map<String, Map<String, Long>> splits = new LinkedHashMap<>();
-            counts.forEach((split, perClass) -> splits.put(split.code(), perClass));
+            Map<String, PrepareSummary.Source> sources = new LinkedHashMap<>();
+            for (PrepareInput input : inputs) {
+                List<SplitPlanner.Assignment> fromSource = plan.accepted().stream()
+                        .filter(a -> input.source().equals(sourceOf.get(a.path()))).toList();
+                Map<String, Long> rejected = rejectedBySource.getOrDefault(input.source(), Map.of());
+                sources.put(input.source(), new PrepareSummary.Source(input.kind().code(), fromSource.size(),
+                        rejected.values().stream().mapToLong(Long::longValue).sum(),
+                        PrepareSummary.byCode(new SplitPlanner.Plan(fromSource, List.of()).counts(classes)), rejected));
+            }
             PrepareSummary summary = new PrepareSummary(total, written, rejectCount,
-                    byReason.getOrDefault(RejectReason.DUPLICATE.code(), 0L), listing.classes(), splits, byReason,
-                    image.size(), settings.seed(), settings.input().toString(), (System.nanoTime() - start) / 1e9);
+                    byReason.getOrDefault(RejectReason.DUPLICATE.code(), 0L), classes, PrepareSummary.byCode(counts),
+                    byReason, sources, image.size(), settings.seed(), (System.nanoTime() - start) / 1e9);
             Storage.writeString(Storage.child(settings.output(), SUMMARY_FILE), summary.toJson(), hadoop);
-            LOG.info("prepare done: {} files, {} accepted, {} rejected ({} duplicates) in {}", total, written,
-                    rejectCount, summary.duplicates(), seconds(start));
+            LOG.info("prepare done: {} files, {} accepted, {} rejected ({} duplicates) from {} source(s) in {}", total,
+                    written, rejectCount, summary.duplicates(), sources.size(), seconds(start));
             return summary;
         } finally {
             decoded.unpersist();
         }
     }
 
+    /** Class folders (even those whose every file was rejected) and the labels of annotated faces, sorted. */
+    private static List<String> classes(List<PrepareInput> inputs, List<SplitPlanner.Candidate> candidates) {
+        TreeSet<String> classes = new TreeSet<>();
+        inputs.forEach(i -> classes.addAll(i.folderClasses()));
+        candidates.forEach(c -> classes.add(c.label()));
+        return List.copyOf(classes);
+    }
+
     private long writeImages(Dataset<Row> decoded, SplitPlanner.Plan plan, URI output) {
         List<Row> assignments = plan.accepted().stream()
                 .map(a -> RowFactory.create(a.path(), a.split().code())).toList();
         Dataset<Row> images = decoded.join(broadcast(spark.createDataFrame(assignments, ASSIGNMENTS)), PATH)
-                .select(PATH, LABEL, SPLIT, SHA256, FORMAT, WIDTH, HEIGHT, PIXELS);
+                .select(PATH, LABEL, SPLIT, SHA256, FORMAT, WIDTH, HEIGHT, PIXELS, SOURCE);
         String dir = Storage.sparkPath(Storage.child(output, IMAGES_DIR));
         images.write().mode(SaveMode.ErrorIfExists).partitionBy(SPLIT).parquet(dir);
         return spark.read().parquet(dir).count();
     }
 
-    private long writeRejects(Dataset<Row> decoded, List<Row> planRejects, List<Row> listingRejects, URI output) {
-        List<Row> driverSide = new ArrayList<>(planRejects);
-        driverSide.addAll(listingRejects);
-        Dataset<Row> rejects = decoded.where(col(REASON).isNotNull()).select(PATH, LABEL, REASON, DETAIL)
+    private long writeRejects(Dataset<Row> decoded, List<Row> driverSide, URI output) {
+        Dataset<Row> rejects = decoded.where(col(REASON).isNotNull()).select(PATH, LABEL, REASON, DETAIL, SOURCE)
                 .unionByName(spark.createDataFrame(driverSide, REJECTS));
         String dir = Storage.sparkPath(Storage.child(output, REJECTS_DIR));
         // rejects are few and small: one file is easiest to read
@@ -129,9 +144,17 @@ public final class PrepareStage {
         return spark.read().parquet(dir).count();
     }
 
-    private static Map<String, Long> countByReason(Dataset<Row> rejects) {
+    /** Rows the tasks rejected, per source and reason. */
+    private static Map<String, Map<String, Long>> decodeRejectsBySource(Dataset<Row> decoded) {
+        Map<String, Map<String, Long>> out = new TreeMap<>();
+        decoded.where(col(REASON).isNotNull()).groupBy(SOURCE, REASON).count().collectAsList()
+                .forEach(r -> out.computeIfAbsent(r.getString(0), k -> new TreeMap<>()).put(r.getString(1), r.getLong(2)));
+        return out;
+    }
+
+    private static Map<String, Long> byReason(Map<String, Map<String, Long>> bySource) {
         Map<String, Long> out = new TreeMap<>();
-        rejects.groupBy(REASON).count().collectAsList().forEach(r -> out.put(r.getString(0), r.getLong(1)));
+        bySource.values().forEach(m -> m.forEach((reason, n) -> out.merge(reason, n, Long::sum)));
         return out;
     }
 

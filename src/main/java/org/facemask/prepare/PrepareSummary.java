@@ -6,26 +6,66 @@ import org.facemask.storage.Json;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What summary.json says about one prepare run. {@code accepted + rejected == files} always holds: prepare refuses
- * to finish otherwise.
+ * to finish otherwise. A "file" is a file of a folder-per-class source, or an annotated face (or a photo or
+ * annotation that could not be paired) of a VOC source.
  *
- * @param files            every file found under the input
+ * @param files            every item found in the sources
  * @param accepted         images written to images/
- * @param rejected         files written to rejects/
+ * @param rejected         items written to rejects/
  * @param duplicates       the part of {@code rejected} that were byte-identical copies of a kept image
- * @param classes          ordered class list (class folder names, sorted)
+ * @param classes          ordered class list (class folder names and face labels, sorted)
  * @param splits           accepted images per split ("train", "val", "test") and class
- * @param rejectedByReason rejected files per reason code
+ * @param rejectedByReason rejected items per reason code
+ * @param sources          per input location: its kind and counts
  * @param imageSize        side of the stored square pixels
  * @param seed             split seed
- * @param input            the input URI
  * @param seconds          wall time of the stage
  */
 public record PrepareSummary(long files, long accepted, long rejected, long duplicates, List<String> classes,
                              Map<String, Map<String, Long>> splits, Map<String, Long> rejectedByReason,
-                             int imageSize, long seed, String input, double seconds) {
+                             Map<String, Source> sources, int imageSize, long seed, double seconds) {
+
+    /**
+     * One input's part of the prepared set.
+     *
+     * @param kind             folders (one sub-folder per class) or voc (annotated photos)
+     * @param splits           accepted images of this source per split and class
+     * @param rejectedByReason rejected items of this source per reason code
+     */
+    public record Source(String kind, long accepted, long rejected, Map<String, Map<String, Long>> splits,
+                         Map<String, Long> rejectedByReason) {
+        Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("kind", kind);
+            m.put("files", accepted + rejected);
+            m.put("accepted", accepted);
+            m.put("rejected", rejected);
+            m.put("splits", splits);
+            m.put("rejected_by_reason", rejectedByReason);
+            return m;
+        }
+    }
+
+    /** Counts per split with the splits' codes as keys, as summary.json writes them. */
+    static Map<String, Map<String, Long>> byCode(Map<Split, Map<String, Long>> counts) {
+        Map<String, Map<String, Long>> out = new LinkedHashMap<>();
+        counts.forEach((split, perClass) -> out.put(split.code(), perClass));
+        return out;
+    }
+
+    /** Each class's share of the accepted images, rounded to 0.001: how balanced the training data is. */
+    static Map<String, Double> shares(Map<?, Map<String, Long>> counts) {
+        Map<String, Long> perClass = new TreeMap<>();
+        counts.values().forEach(m -> m.forEach((c, n) -> perClass.merge(c, n, Long::sum)));
+        long all = perClass.values().stream().mapToLong(Long::longValue).sum();
+        Map<String, Double> out = new TreeMap<>();
+        perClass.forEach((c, n) -> out.put(c, all == 0 ? 0.0 : Math.round(1000.0 * n / all) / 1000.0));
+        return out;
+    }
 
     public String toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -35,10 +75,14 @@ public record PrepareSummary(long files, long accepted, long rejected, long dupl
         m.put("duplicates", duplicates);
         m.put("classes", classes);
         m.put("splits", splits);
+        m.put("class_balance", shares(splits));
         m.put("rejected_by_reason", rejectedByReason);
+        Map<String, Object> perSource = new LinkedHashMap<>();
+        sources.forEach((location, source) -> perSource.put(location, source.toMap()));
+        m.put("sources", perSource);
         m.put("image_size", imageSize);
         m.put("seed", seed);
-        m.put("input", input);
+        m.put("inputs", List.copyOf(sources.keySet()));
         m.put("seconds", Math.round(seconds * 10) / 10.0);
         return Json.write(m);
     }

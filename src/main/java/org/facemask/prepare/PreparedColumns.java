@@ -6,10 +6,10 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Column names and schemas of the prepared dataset, shared by prepare (writer) and the jobs that read it.
  *
- * <p>{@code images/}: path, label, sha256, format, width and height of the upright original, pixels (RGB, 8 bits,
- * row-major, interleaved, image.size x image.size x 3 bytes), partitioned by split.
- * {@code rejects/}: path, label (null outside a class folder), reason (a {@link org.facemask.image.RejectReason}
- * code), detail.
+ * <p>{@code images/}: path, label, sha256, format, width and height of the upright original (of the crop, for an
+ * annotated face), pixels (RGB, 8 bits, row-major, interleaved, image.size x image.size x 3 bytes), source,
+ * partitioned by split. {@code rejects/}: path, label (null outside a class folder), reason (a
+ * {@link org.facemask.image.RejectReason} code), detail, source.
  */
 public final class PreparedColumns {
     public static final String PATH = "path";
@@ -24,6 +24,10 @@ public final class PreparedColumns {
     public static final String MODIFICATION_TIME = "modification_time";
     public static final String REASON = "reason";
     public static final String DETAIL = "detail";
+    /** the input location (prepare.input or one of prepare.inputs) a row came from */
+    public static final String SOURCE = "source";
+    /** rows that must share a split: the sha256 of the photo an annotated face was cut from; null for a whole file */
+    static final String SPLIT_GROUP = "split_group";
 
     public static final String IMAGES_DIR = "images";
     public static final String REJECTS_DIR = "rejects";
@@ -41,13 +45,16 @@ public final class PreparedColumns {
             .add(HEIGHT, DataTypes.IntegerType, true)
             .add(PIXELS, DataTypes.BinaryType, true)
             .add(REASON, DataTypes.StringType, true)
-            .add(DETAIL, DataTypes.StringType, true);
+            .add(DETAIL, DataTypes.StringType, true)
+            .add(SOURCE, DataTypes.StringType, false)
+            .add(SPLIT_GROUP, DataTypes.StringType, true);
 
     static final StructType REJECTS = new StructType()
             .add(PATH, DataTypes.StringType, false)
             .add(LABEL, DataTypes.StringType, true)
             .add(REASON, DataTypes.StringType, false)
-            .add(DETAIL, DataTypes.StringType, true);
+            .add(DETAIL, DataTypes.StringType, true)
+            .add(SOURCE, DataTypes.StringType, false);
 
     static final StructType ASSIGNMENTS = new StructType()
             .add(PATH, DataTypes.StringType, false)

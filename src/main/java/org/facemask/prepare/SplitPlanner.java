@@ -28,13 +28,25 @@ import java.util.stream.Collectors;
  * <p>Each class is then ordered by a seeded hash of its content and cut at the configured fractions, so the split
  * is exactly stratified (per class counts are the fractions rounded) and the same content lands in the same split
  * on every run with the same input and seed. Because one copy per content survives, no content is in two splits.
+ *
+ * <p>Images that must share a split (the faces cut from one annotated photo: a photo's faces in train and test would
+ * leak) carry a group. A group goes to the split where a seeded hash of the group, as a fraction of 1, falls among
+ * the cumulative fractions: deterministic and stratified in expectation, never exactly, since a photo holds faces of
+ * several classes.
  */
 public final class SplitPlanner {
     private SplitPlanner() {
     }
 
-    /** A decoded image that may enter the dataset. */
-    public record Candidate(String path, String label, String sha256) {
+    /**
+     * A decoded image that may enter the dataset.
+     *
+     * @param group null for an image on its own; else every candidate of the group lands in the same split
+     */
+    public record Candidate(String path, String label, String sha256, String group) {
+        public Candidate(String path, String label, String sha256) {
+            this(path, label, sha256, null);
+        }
     }
 
     public record Rejection(String path, String label, RejectReason reason, String detail) {
@@ -86,6 +98,12 @@ public final class SplitPlanner {
         }
         List<Assignment> accepted = new ArrayList<>();
         for (List<Candidate> inClass : keptByLabel.values()) {
+            for (Candidate c : inClass) {
+                if (c.group() != null) {
+                    accepted.add(new Assignment(c.path(), c.label(), groupSplit(seed, c.group(), ratios)));
+                }
+            }
+            inClass.removeIf(c -> c.group() != null);
             Map<String, Long> order = new HashMap<>();
             inClass.forEach(c -> order.put(c.sha256(), splitKey(seed, c.sha256())));
             inClass.sort(Comparator.comparing((Candidate c) -> order.get(c.sha256())).thenComparing(Candidate::sha256));
@@ -101,6 +119,12 @@ public final class SplitPlanner {
         accepted.sort(Comparator.comparing(Assignment::path));
         rejected.sort(Comparator.comparing(Rejection::path));
         return new Plan(List.copyOf(accepted), List.copyOf(rejected));
+    }
+
+    /** The split of a group: where its seeded hash, as a fraction of 1, falls among the cumulative fractions. */
+    static Split groupSplit(long seed, String group, SplitRatios ratios) {
+        double u = (splitKey(seed, group) >>> 11) / (double) (1L << 53);
+        return u < ratios.train() ? Split.TRAIN : u < ratios.train() + ratios.val() ? Split.VAL : Split.TEST;
     }
 
     /** First 8 bytes of sha256(seed || content hash): a uniform order that only the seed and the content decide. */

@@ -181,7 +181,7 @@ public final class TrainStage {
         training.put("augmentation", settings.augmentCopies() == 0 ? "none" : Map.of("copies", settings.augmentCopies(),
                 "flip", settings.augmentation().flip(), "rotation", settings.augmentation().rotationDegrees(),
                 "zoom", settings.augmentation().zoom(), "shift", settings.augmentation().shift(),
-                "low_resolution", settings.augmentation().lowResolution()));
+                "low_resolution", settings.augmentation().lowResolution(), "photometric", photometric(settings)));
         training.put("images", Map.of("train", trainCount, "val", valCount, "test", testMetrics.images()));
         training.put("input", dataset.location().toString());
         Instant createdAt = Instant.now();
@@ -229,6 +229,12 @@ public final class TrainStage {
             LOG.info("featurized {} augmented copies of each training image", settings.augmentCopies());
         }
         return spark.read().parquet(Storage.sparkPath(dir));
+    }
+
+    private static Map<String, Object> photometric(TrainSettings settings) {
+        org.facemask.image.Photometric p = settings.augmentation().photometric();
+        return Map.of("brightness", p.brightness(), "contrast", p.contrast(), "saturation", p.saturation(),
+                "blur", p.blurSigma(), "jpeg_quality", p.jpegQuality());
     }
 
     /** A split's (label, input) rows on the driver, in a stable order. */

@@ -7,7 +7,7 @@ import org.facemask.detect.FaceBox;
 import org.facemask.detect.FaceFinder;
 import org.facemask.detect.ScoredFace;
 import org.facemask.evaluate.FaceMetrics;
-import org.facemask.evaluate.VocAnnotation;
+import org.facemask.prepare.VocAnnotation;
 import org.facemask.image.ImageDecoder;
 import org.facemask.image.RgbImage;
 

@@ -5,7 +5,7 @@ import org.facemask.config.FacesSettings.Detector;
 import org.facemask.detect.DetectorModel;
 import org.facemask.detect.FaceBox;
 import org.facemask.detect.FaceFinder;
-import org.facemask.evaluate.VocAnnotation;
+import org.facemask.prepare.VocAnnotation;
 import org.facemask.image.ImageDecoder;
 import org.facemask.image.RgbImage;
 

@@ -2,7 +2,7 @@ package org.facemask.bench;
 
 import org.facemask.detect.FaceCrop;
 import org.facemask.evaluate.FaceMetrics;
-import org.facemask.evaluate.VocAnnotation;
+import org.facemask.prepare.VocAnnotation;
 import org.facemask.image.ImageDecoder;
 import org.facemask.image.RgbImage;
 

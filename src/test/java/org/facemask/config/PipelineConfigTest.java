@@ -46,7 +46,7 @@ class PipelineConfigTest {
         assertEquals(200, c.image().size());
         PrepareSettings p = c.prepare();
         assertEquals(11, p.seed());
-        assertEquals("file:///data/in", p.input().toString().replaceAll("/$", ""));
+        assertEquals("file:///data/in", p.inputs().get(0).toString().replaceAll("/$", ""));
         assertEquals("hdfs://nn:8020/out", p.output().toString());
         assertEquals(0.2, p.split().test(), 1e-12);
         assertEquals("3g", c.spark().conf().get("spark.executor.memory"));
@@ -56,8 +56,8 @@ class PipelineConfigTest {
     void relativePathsBecomeAbsoluteFileUris() {
         PrepareSettings p = PipelineConfig.load(null, List.of("prepare.input=data samples/faces", "prepare.output=out"))
                 .prepare();
-        assertEquals("file", p.input().getScheme());
-        assertTrue(p.input().getPath().endsWith("/data samples/faces"), p.input().toString());
+        assertEquals("file", p.inputs().get(0).getScheme());
+        assertTrue(p.inputs().get(0).getPath().endsWith("/data samples/faces"), p.inputs().get(0).toString());
     }
 
     @Test
@@ -115,7 +115,8 @@ class PipelineConfigTest {
     void everyIntegerSettingRefusesAFraction() {
         // Typesafe Config's getInt reads 1.5 as 1: train.epochs=1.5 ran one epoch. A key whose default is a whole
         // number is an integer setting, but for these (Typesafe reads 20.0 as 20 too, so reference.conf cannot say)
-        Set<String> fractionalWithWholeDefault = Set.of("train.augment.rotation");
+        Set<String> fractionalWithWholeDefault = Set.of("train.augment.rotation", "train.augment.brightness",
+                "train.augment.contrast", "train.augment.saturation", "train.augment.blur");
         assertEquals(22.5, readEverySection("train.augment.rotation=22.5").train().augmentation().rotationDegrees());
         Set<String> integerKeys = new TreeSet<>();
         ConfigFactory.parseResources(PipelineConfig.class, "/reference.conf").entrySet().stream()

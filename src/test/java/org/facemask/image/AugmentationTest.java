@@ -21,12 +21,12 @@ class AugmentationTest {
     @Test
     void noVariationIsTheIdentity() {
         RgbImage in = quadrants();
-        assertArrayEquals(in.rgb(), new Augmentation(false, 0, 0, 0, 0).apply(in, new Random(1)).rgb());
+        assertArrayEquals(in.rgb(), new Augmentation(false, 0, 0, 0, 0, Photometric.NONE).apply(in, new Random(1)).rgb());
     }
 
     @Test
     void flipMirrorsLeftAndRight() {
-        Augmentation flipOnly = new Augmentation(true, 0, 0, 0, 0);
+        Augmentation flipOnly = new Augmentation(true, 0, 0, 0, 0, Photometric.NONE);
         Random random = new Random(3);
         boolean mirrored = false;
         for (int i = 0; i < 10 && !mirrored; i++) {
@@ -42,7 +42,7 @@ class AugmentationTest {
 
     @Test
     void sameSeedSameVariantAndTheSizeIsKept() {
-        Augmentation original = new Augmentation(true, 20, 0.15, 0.2, 0);
+        Augmentation original = new Augmentation(true, 20, 0.15, 0.2, 0, Photometric.NONE);
         RgbImage a = original.apply(quadrants(), new Random(42));
         RgbImage b = original.apply(quadrants(), new Random(42));
         RgbImage c = original.apply(quadrants(), new Random(43));
@@ -55,7 +55,7 @@ class AugmentationTest {
     /** Down to as few as 8 pixels and back: the quadrants' colours stay, their sharp border blurs in some variants. */
     @Test
     void lowResolutionBlursButKeepsTheColoursAndSize() {
-        Augmentation lowRes = new Augmentation(false, 0, 0, 0, 8);
+        Augmentation lowRes = new Augmentation(false, 0, 0, 0, 8, Photometric.NONE);
         Random random = new Random(5);
         int blurred = 0;
         for (int i = 0; i < 20; i++) {
@@ -69,5 +69,35 @@ class AugmentationTest {
             }
         }
         assertTrue(blurred >= 5 && blurred < 20, "blurred variants: " + blurred + " of 20");
+    }
+
+    @Test
+    void photometricChangesColourAndQualityNotGeometryAndIsReproducible() {
+        RgbImage in = quadrants();
+        Photometric strong = new Photometric(0.4, 0.4, 0.4, 2.0, 20);
+        Augmentation colourOnly = new Augmentation(false, 0, 0, 0, 0, strong);
+        RgbImage a = colourOnly.apply(in, new Random(3));
+        assertArrayEquals(a.rgb(), colourOnly.apply(in, new Random(3)).rgb());
+        int changed = 0;
+        for (int seed = 0; seed < 20; seed++) {
+            RgbImage out = colourOnly.apply(in, new Random(seed));
+            assertEquals(in.width(), out.width());
+            changed += java.util.Arrays.equals(in.rgb(), out.rgb()) ? 0 : 1;
+        }
+        assertTrue(changed >= 19, changed + " of 20 variants changed");
+        // brightness alone scales the mean grey by a factor in [0.6, 1.4]
+        Augmentation brighter = new Augmentation(false, 0, 0, 0, 0, new Photometric(0.4, 0, 0, 0, 0));
+        for (int seed = 0; seed < 10; seed++) {
+            double ratio = meanAll(brighter.apply(in, new Random(seed))) / meanAll(in);
+            assertTrue(ratio > 0.55 && ratio < 1.45, "ratio " + ratio);
+        }
+    }
+
+    private static double meanAll(RgbImage img) {
+        double sum = 0;
+        for (byte b : img.rgb()) {
+            sum += b & 0xff;
+        }
+        return sum / img.rgb().length;
     }
 }

@@ -90,4 +90,36 @@ class SplitPlannerTest {
         assertEquals(10, plan.accepted().size());
         assertEquals(all.size(), plan.accepted().size() + plan.rejected().size());
     }
+
+    @Test
+    void theFacesOfOnePhotoLandInOneSplitAndWholeImagesStayExactlyStratified() {
+        List<SplitPlanner.Candidate> all = new ArrayList<>(distinct("a", 100));
+        Random random = new Random(5);
+        for (int photo = 0; photo < 600; photo++) {
+            for (int face = 0; face < 1 + random.nextInt(4); face++) {
+                String label = random.nextBoolean() ? "a" : "b";
+                all.add(new SplitPlanner.Candidate("p" + photo + ".jpg#face" + face, label, "crop-" + photo + "-" + face,
+                        "photo-" + photo));
+            }
+        }
+        SplitPlanner.Plan plan = SplitPlanner.plan(all, RATIOS, 42);
+        assertEquals(all.size(), plan.accepted().size());
+        Map<String, java.util.Set<Split>> byPhoto = new HashMap<>();
+        plan.accepted().stream().filter(a -> a.path().contains("#face"))
+                .forEach(a -> byPhoto.computeIfAbsent(a.path().substring(0, a.path().indexOf('#')), k -> new java.util.HashSet<>())
+                        .add(a.split()));
+        byPhoto.forEach((photo, splits) -> assertEquals(1, splits.size(), photo + " in " + splits));
+        // the photos spread over the splits at about the fractions
+        Map<Split, Long> photos = byPhoto.values().stream().collect(Collectors.groupingBy(s -> s.iterator().next(),
+                Collectors.counting()));
+        assertTrue(Math.abs(photos.get(Split.TRAIN) / 600.0 - 0.7) < 0.06, photos.toString());
+        assertTrue(Math.abs(photos.get(Split.TEST) / 600.0 - 0.1) < 0.04, photos.toString());
+        // the whole images among them are still cut exactly: 70 / 20 / 10
+        Map<Split, Long> whole = plan.accepted().stream().filter(a -> !a.path().contains("#"))
+                .collect(Collectors.groupingBy(SplitPlanner.Assignment::split, Collectors.counting()));
+        assertEquals(Map.of(Split.TRAIN, 70L, Split.VAL, 20L, Split.TEST, 10L), whole);
+        // another seed moves photos, whole
+        Map<String, Split> other = splits(SplitPlanner.plan(all, RATIOS, 7));
+        assertNotEquals(splits(plan), other);
+    }
 }

@@ -1,4 +1,4 @@
-package org.facemask.evaluate;
+package org.facemask.prepare;
 
 import org.facemask.detect.FaceBox;
 import org.w3c.dom.Document;
@@ -20,6 +20,9 @@ import java.util.List;
  * {@code <bndbox>} corners in pixels).
  */
 public record VocAnnotation(String filename, List<Face> faces) implements Serializable {
+    /** The Kaggle face-mask sets' label of a mask worn below the nose or chin: neither class of a two-class model. */
+    public static final String INCORRECT = "mask_weared_incorrect";
+
     /** An annotated face; its box has confidence 1. */
     public record Face(String label, FaceBox box) implements Serializable {
     }
@@ -31,7 +34,14 @@ public record VocAnnotation(String filename, List<Face> faces) implements Serial
             DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
             factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
             factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            doc = factory.newDocumentBuilder().parse(new ByteArrayInputStream(xml));
+            javax.xml.parsers.DocumentBuilder builder = factory.newDocumentBuilder();
+            builder.setErrorHandler(new org.xml.sax.helpers.DefaultHandler() { // the default one prints to stderr
+                @Override
+                public void fatalError(org.xml.sax.SAXParseException e) throws SAXException {
+                    throw e;
+                }
+            });
+            doc = builder.parse(new ByteArrayInputStream(xml));
         } catch (ParserConfigurationException | SAXException | IOException e) {
             throw new IllegalArgumentException("not well-formed XML: " + e.getMessage(), e);
         }

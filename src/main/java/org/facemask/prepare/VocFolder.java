@@ -1,0 +1,87 @@
+package org.facemask.prepare;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.facemask.image.RejectReason;
+import org.facemask.storage.Storage;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A Pascal VOC folder as the Kaggle face-mask sets lay it out: photos under {@code images/}, one
+ * {@code annotations/<name>.xml} per photo (same relative path, other extension). Listed on the driver and paired;
+ * every file that cannot be paired is named with a reason, so nothing in the folder goes unaccounted for.
+ *
+ * @param photos   photos with their annotation, sorted by path
+ * @param unpaired files without a partner (or annotations/ files that are no .xml), sorted by path
+ */
+public record VocFolder(List<Photo> photos, List<Unpaired> unpaired) {
+    public static final String IMAGES = "images";
+    public static final String ANNOTATIONS = "annotations";
+
+    /** A photo and the location of its annotation. */
+    public record Photo(InputFile file, String annotation) implements Serializable {
+    }
+
+    /** A file of the folder that is not part of a photo/annotation pair, and why. */
+    public record Unpaired(String path, RejectReason reason, String detail) {
+    }
+
+    /** Whether {@code location} is laid out as images/ + annotations/. */
+    public static boolean isVocFolder(URI location, Configuration hadoop) {
+        return Storage.exists(Storage.child(location, ANNOTATIONS), hadoop)
+                && Storage.exists(Storage.child(location, IMAGES), hadoop);
+    }
+
+    public static VocFolder list(URI location, Configuration hadoop) {
+        FileSystem fs = Storage.fileSystem(location, hadoop);
+        Path imagesDir = new Path(Storage.child(location, IMAGES));
+        Path annotationsDir = new Path(Storage.child(location, ANNOTATIONS));
+        try {
+            Map<String, InputFile> annotations = new TreeMap<>();
+            List<Unpaired> unpaired = new ArrayList<>();
+            for (InputFile f : InputListing.filesUnder(fs, annotationsDir)) {
+                if (f.path().endsWith(".xml")) {
+                    annotations.put(key(annotationsDir, f.path()), f);
+                } else {
+                    unpaired.add(new Unpaired(f.path(), RejectReason.BAD_ANNOTATION,
+                            "not an .xml file, in " + ANNOTATIONS + "/"));
+                }
+            }
+            List<Photo> photos = new ArrayList<>();
+            for (InputFile f : InputListing.filesUnder(fs, imagesDir)) {
+                InputFile annotation = annotations.remove(key(imagesDir, f.path()));
+                if (annotation == null) {
+                    unpaired.add(new Unpaired(f.path(), RejectReason.NO_ANNOTATION, "no " + ANNOTATIONS + "/"
+                            + key(imagesDir, f.path()) + ".xml"));
+                } else {
+                    photos.add(new Photo(f, annotation.path()));
+                }
+            }
+            annotations.values().forEach(a -> unpaired.add(new Unpaired(a.path(), RejectReason.NO_PHOTO,
+                    "no photo of this name in " + IMAGES + "/")));
+            photos.sort(java.util.Comparator.comparing(p -> p.file().path()));
+            unpaired.sort(java.util.Comparator.comparing(Unpaired::path));
+            return new VocFolder(List.copyOf(photos), List.copyOf(unpaired));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + location + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The path below {@code dir} without the file's extension: what pairs images/a/b.jpg with annotations/a/b.xml. */
+    private static String key(Path dir, String path) {
+        String prefix = dir.toString();
+        String relative = path.startsWith(prefix + "/") ? path.substring(prefix.length() + 1) : new Path(path).getName();
+        int slash = relative.lastIndexOf('/');
+        int dot = relative.lastIndexOf('.');
+        return dot > slash + 1 ? relative.substring(0, dot) : relative;
+    }
+}
