@@ -2,6 +2,8 @@
 # Cross-dataset accuracy: train on one source, evaluate on another that shares no photo with it. A model's own test
 # split says little about new photos; this is how the training recipe is chosen (docs/BENCHMARKS.md).
 #   src/bench/generalization.sh [key=value ...]    the overrides go to every train run (the recipe under test)
+# WORK=DIR keeps the prepared sets (and models) in DIR and reuses them on the next run, so that recipes can be
+# compared without preparing again; NAME=x names the recipe's models (default: "default").
 # Sources: D = ../shared/datasets/face-mask-dev (folder per class), M = ../shared/datasets/face-mask-multi-dev (VOC
 # photos, every annotated face cut out by prepare); M is halved by photo (A/B, FaceCropsExport.inHalf, the halves
 # faces-benchmark.sh uses). Directions:
@@ -12,29 +14,31 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 require_test_classes
-make_workdir
-[ -n "${KEEP:-}" ] && { trap - EXIT; echo "work folder kept: $work"; }
+if [ -n "${WORK:-}" ]; then work="$WORK"; mkdir -p "$work"; else make_workdir; fi
 MULTI="$SHARED/datasets/face-mask-multi-dev"
+name="${NAME:-default}"
 echo "cores: $(nproc); recipe: ${*:-defaults}"
 
-java -cp "$BENCH_CP" -Dlog4j2.level=off org.facemask.bench.FaceCropsExport --half "$MULTI" "$work/multi-a" 0
-java -cp "$BENCH_CP" -Dlog4j2.level=off org.facemask.bench.FaceCropsExport --half "$MULTI" "$work/multi-b" 1
+for half in 0 1; do
+  [ -d "$work/voc-$half" ] || java -cp "$BENCH_CP" -Dlog4j2.level=off org.facemask.bench.FaceCropsExport --half "$MULTI" "$work/voc-$half" "$half"
+done
 
 job() { "$HERE/submit.sh" "$@" "model.base.weights=$WEIGHTS" 2>&1 | grep -E "prepare done|model .* written|^error" || true; }
 prepare() { # $1 = output, rest = sources
   local out="$1"; shift
+  [ -f "$work/$out/summary.json" ] && return
   local list; list="$(printf '"%s",' "$@")"
   job prepare "prepare.inputs=[${list%,}]" "prepare.output=$work/$out"
 }
 prepare dev "$DEV"
 prepare multi "$MULTI"
-prepare multi-a "$work/multi-a"
-prepare multi-b "$work/multi-b"
-prepare dev+multi-a "$DEV" "$work/multi-a"
+prepare multi-a "$work/voc-0"
+prepare multi-b "$work/voc-1"
+prepare dev+multi-a "$DEV" "$work/voc-0"
 
 train() { # $1 = prepared set and model name
   local s e; s=$(date +%s)
-  job train "train.input=$work/$1" "train.output=$work/model-$1" "${recipe[@]}"
+  job train "train.input=$work/$1" "train.output=$work/model-$1-$name" train.overwrite=true "${recipe[@]+"${recipe[@]}"}"
   e=$(date +%s); echo "trained on $1 in $((e - s)) s"
 }
 recipe=("$@")
@@ -43,9 +47,9 @@ train multi-a
 train dev+multi-a
 
 evaluate() { # $1 = direction, $2 = model, $3 = prepared set, $4 = split
-  job evaluate "evaluate.model=$work/model-$2" "evaluate.input=$work/$3" "evaluate.split=$4" \
-    "evaluate.output=$work/eval-$2-on-$3"
-  python3 - "$1" "$work/eval-$2-on-$3/metrics.json" "$work/model-$2/metrics.json" <<'PY'
+  job evaluate "evaluate.model=$work/model-$2-$name" "evaluate.input=$work/$3" "evaluate.split=$4" \
+    "evaluate.output=$work/eval-$2-$name-on-$3" evaluate.overwrite=true
+  python3 - "$1" "$work/eval-$2-$name-on-$3/metrics.json" "$work/model-$2-$name/metrics.json" <<'PY'
 import json, sys
 m = json.load(open(sys.argv[2]))
 own = json.load(open(sys.argv[3]))["test"]
