@@ -4,6 +4,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.facemask.config.ImageSettings;
 import org.facemask.config.PipelineConfig;
 import org.facemask.config.PrepareSettings;
+import org.facemask.prepare.InputListing;
 import org.facemask.prepare.PrepareStage;
 import org.facemask.storage.Storage;
 
@@ -27,6 +28,7 @@ final class PrepareJob implements Job {
         StorageChecks.requireFolder("prepare.input", prepare.input(), hadoop);
         StorageChecks.requireNewOutput("prepare.output", prepare.output(), prepare.overwrite(), "prepare.overwrite", hadoop);
         StorageChecks.requireApart("prepare.input", prepare.input(), "prepare.output", prepare.output());
-        return spark -> new PrepareStage(spark).run(prepare, image);
+        InputListing listing = PrepareStage.listInput(prepare, hadoop);
+        return spark -> new PrepareStage(spark).run(prepare, image, listing);
     }
 }

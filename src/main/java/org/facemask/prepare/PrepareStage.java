@@ -7,6 +7,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
+import org.facemask.config.ConfigError;
 import org.facemask.config.ImageSettings;
 import org.facemask.config.PrepareSettings;
 import org.facemask.image.RejectReason;
@@ -19,7 +20,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
@@ -39,23 +42,31 @@ public final class PrepareStage {
         this.spark = spark;
     }
 
-    public PrepareSummary run(PrepareSettings settings, ImageSettings image) {
+    /**
+     * Lists the input on the driver, before Spark starts, and refuses one that cannot train a classifier.
+     *
+     * @throws ConfigError naming {@code prepare.input} and the classes found when fewer than two class folders hold
+     *                     a readable file
+     */
+    public static InputListing listInput(PrepareSettings settings, Configuration hadoop) {
+        InputListing listing = ImageFolder.list(settings.input(), hadoop, settings.listingThreads());
+        if (listing.classes().size() < 2) {
+            throw new ConfigError("prepare.input " + settings.input() + " has " + listing.classes().size()
+                    + " class folder(s) with files " + listing.classes() + ": a classifier needs at least two, one "
+                    + "sub-folder per class, e.g. with_mask/ and without_mask/ (hidden folders are no class)");
+        }
+        return listing;
+    }
+
+    /** @param listing what {@link #listInput} found */
+    public PrepareSummary run(PrepareSettings settings, ImageSettings image, InputListing listing) {
         long start = System.nanoTime();
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-        Storage.clearOutput(settings.output(), settings.overwrite(), hadoop);
-
-        ImageFolder folder = ImageFolder.read(spark, settings.input(), image, settings.listingThreads(),
-                settings.partitions());
-        InputListing listing = folder.listing();
-        List<InputFile> labelled = folder.labelledFiles();
-        List<Row> listingRejects = listing.files().stream().filter(f -> f.label() == null)
-                .map(f -> RowFactory.create(f.path(), null, RejectReason.NO_CLASS_FOLDER.code(),
-                        "file is directly in the input folder; put images in one folder per class"))
+        ImageFolder folder = ImageFolder.read(spark, listing, image, settings.partitions());
+        List<InputFile> labelled = listing.toDecode();
+        List<Row> listingRejects = listing.rejects().stream()
+                .map(f -> RowFactory.create(f.path(), f.label(), f.rejection().code(), f.detail()))
                 .toList();
-        if (labelled.isEmpty()) {
-            throw new IllegalArgumentException("no files in class folders under " + settings.input()
-                    + ": expected one sub-folder per class, e.g. with_mask/ and without_mask/");
-        }
 
         long decodeStart = System.nanoTime();
         int partitions = folder.partitions();
@@ -69,11 +80,14 @@ public final class PrepareStage {
             LOG.info("decoded {} images ({} rejected: {}) in {} partitions in {}", candidates.size(),
                     labelled.size() - candidates.size(), decodeRejects, partitions, seconds(decodeStart));
 
+            requireTwoClasses(candidates, settings.input(), decodeRejects);
             SplitPlanner.Plan plan = SplitPlanner.plan(candidates, settings.split(), settings.seed());
             Map<Split, Map<String, Long>> counts = plan.counts(listing.classes());
             LOG.info("kept {} unique images, rejected {} copies; split {}", plan.accepted().size(),
                     plan.rejected().size(), counts);
 
+            // only now: a run that fails before this point leaves an earlier output as it was
+            Storage.clearOutput(settings.output(), settings.overwrite(), hadoop);
             long writeStart = System.nanoTime();
             long written = writeImages(decoded, plan, settings.output());
             List<Row> planRejects = plan.rejected().stream()
@@ -85,9 +99,7 @@ public final class PrepareStage {
 
             Map<String, Long> byReason = new TreeMap<>(decodeRejects);
             plan.rejected().forEach(r -> byReason.merge(r.reason().code(), 1L, Long::sum));
-            if (!listingRejects.isEmpty()) {
-                byReason.merge(RejectReason.NO_CLASS_FOLDER.code(), (long) listingRejects.size(), Long::sum);
-            }
+            listing.rejectsByReason().forEach((reason, n) -> byReason.merge(reason, n, Long::sum));
             long total = listing.files().size();
             if (written != plan.accepted().size() || written + rejectCount != total) {
                 throw new IllegalStateException("accounting error: " + total + " files, but " + written
@@ -100,11 +112,23 @@ public final class PrepareStage {
                     byReason.getOrDefault(RejectReason.DUPLICATE.code(), 0L), listing.classes(), splits, byReason,
                     image.size(), settings.seed(), settings.input().toString(), (System.nanoTime() - start) / 1e9);
             Storage.writeString(Storage.child(settings.output(), SUMMARY_FILE), summary.toJson(), hadoop);
-            LOG.info("prepare done: {} files, {} accepted, {} rejected ({} duplicates) in {}", total, written,
-                    rejectCount, summary.duplicates(), seconds(start));
+            LOG.info("prepare done: {} files, {} accepted, {} rejected ({} duplicates, {} hidden) in {}", total,
+                    written, rejectCount, summary.duplicates(), byReason.getOrDefault(RejectReason.HIDDEN.code(), 0L),
+                    seconds(start));
             return summary;
         } finally {
             decoded.unpersist();
+        }
+    }
+
+    /** Decoding may leave a class with no image at all (every file damaged): train would fail deep inside DL4J. */
+    private static void requireTwoClasses(List<SplitPlanner.Candidate> decoded, URI input, Map<String, Long> rejects) {
+        Set<String> withImages = new TreeSet<>();
+        decoded.forEach(c -> withImages.add(c.label()));
+        if (withImages.size() < 2) {
+            throw new IllegalStateException("prepare.input " + input + ": only " + withImages.size()
+                    + " class folder(s) hold decodable images " + withImages + " (rejected: " + rejects
+                    + "); a classifier needs at least two. Nothing was written.");
         }
     }
 
