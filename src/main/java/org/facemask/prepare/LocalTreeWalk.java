@@ -127,13 +127,13 @@ final class LocalTreeWalk extends SimpleFileVisitor<Path> {
     }
 
     /**
-     * The Hadoop path string of a file ("file:/in put/a:b.jpg"), built from its URI: a Hadoop Path built from a
-     * parent and a name string would take the part of "a:b.jpg" before ':' for a URI scheme. A name that is not
-     * UTF-8 gets its bytes %-escaped instead.
+     * The Hadoop path string of a file ("file:/in put/a:b.jpg"), built from scheme and path: a Hadoop Path built
+     * from a parent and a name string would take the part of "a:b.jpg" before ':' for a URI scheme. A name that is
+     * not UTF-8 gets its bytes %-escaped instead.
      */
     private static String pathString(Path file) {
         if (isAddressable(file)) {
-            return new org.apache.hadoop.fs.Path(file.toUri()).toString();
+            return new org.apache.hadoop.fs.Path("file", null, file.toString()).toString();
         }
         return pathString(file.getParent()) + "/" + rawName(file);
     }

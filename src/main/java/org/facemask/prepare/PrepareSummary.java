@@ -11,13 +11,14 @@ import java.util.Map;
  * What summary.json says about one prepare run. {@code accepted + rejected == files} always holds: prepare refuses
  * to finish otherwise.
  *
- * @param files            every file found under the input
+ * @param files            every entry found under the input: each file, and each entry the listing rejected
+ *                         unopened (a hidden folder, a FIFO, a symbolic-link loop: one entry each)
  * @param accepted         images written to images/
  * @param rejected         files written to rejects/
  * @param duplicates       the part of {@code rejected} that were byte-identical copies of a kept image
  * @param classes          ordered class list (class folder names, sorted)
  * @param splits           accepted images per split ("train", "val", "test") and class
- * @param rejectedByReason rejected files per reason code
+ * @param rejectedByReason rejected files per reason code ("hidden" counts the skipped dot-files and dot-folders)
  * @param imageSize        side of the stored square pixels
  * @param seed             split seed
  * @param input            the input URI

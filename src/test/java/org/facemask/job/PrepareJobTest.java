@@ -122,10 +122,9 @@ class PrepareJobTest {
 
     /** Path of a file relative to the input folder, from the URI-ish path Hadoop reports. */
     private static String relative(String path) {
-        String decoded = new org.apache.hadoop.fs.Path(path).toUri().getPath();
-        String root = input.toAbsolutePath().toString() + "/";
-        assertTrue(decoded.startsWith(root), decoded);
-        return decoded.substring(root.length());
+        String root = "file:" + input.toAbsolutePath() + "/";
+        assertTrue(path.startsWith(root), path);
+        return path.substring(root.length());
     }
 
     private static Map<String, String> splitsOf(SparkSession spark, Path output) {
