@@ -20,7 +20,7 @@ public enum RejectReason {
     NOT_A_REGULAR_FILE,
     /** a symbolic link to a folder that contains it: that folder is listed once, not again through the link */
     SYMLINK_LOOP,
-    /** a name whose bytes are not valid UTF-8: the file cannot be opened by name (the detail shows the bytes) */
+    /** a name whose bytes the JVM cannot decode (not UTF-8 under a UTF-8 locale): it cannot be opened by name */
     UNREADABLE_NAME,
     /** decoding needed more memory than the task had; the other files go on */
     OUT_OF_MEMORY,

@@ -16,15 +16,16 @@ import java.util.List;
 
 /**
  * Every entry under a folder on local disk, walked with java.nio rather than Hadoop's local file system, which
- * silently drops names that are not valid UTF-8 (its java.io listing turns their bytes into U+FFFD, finds no such
+ * silently drops names that are not valid in the JVM's file name encoding (its java.io listing turns their bytes into U+FFFD, finds no such
  * file and skips it) and calls a FIFO a file. Here:
  * <ul>
  *   <li>symbolic links are followed, and a link to a folder that contains it is a {@link RejectReason#SYMLINK_LOOP}
  *       entry, not another copy of the tree (the JDK compares the folders' file keys);</li>
  *   <li>FIFOs, sockets, devices and broken links are {@link RejectReason#NOT_A_REGULAR_FILE}, never opened;</li>
  *   <li>a name starting with '.' is one {@link RejectReason#HIDDEN} entry (a hidden folder is not entered);</li>
- *   <li>a name whose bytes are not UTF-8 is one {@link RejectReason#UNREADABLE_NAME} entry, its bytes %-escaped
- *       (a path string cannot address it, and tasks open files by path string);</li>
+ *   <li>a name whose bytes are not valid in the JVM's file name encoding (UTF-8 under a UTF-8 locale) is one
+ *       {@link RejectReason#UNREADABLE_NAME} entry, its bytes %-escaped (a path string cannot address it, and
+ *       tasks open files by path string);</li>
  *   <li>a folder that cannot be listed is a {@link RejectReason#READ_ERROR} entry.</li>
  * </ul>
  */
@@ -114,8 +115,9 @@ final class LocalTreeWalk extends SimpleFileVisitor<Path> {
 
     private static String nameProblem(RejectReason reason, Path file, boolean folder) {
         return reason == RejectReason.HIDDEN ? InputListing.hidden(folder)
-                : (folder ? "folder" : "file") + " name " + rawName(file) + " (bytes %-escaped) is not valid UTF-8, "
-                + "so it cannot be opened by name: rename it";
+                : (folder ? "folder" : "file") + " name " + rawName(file) + " (bytes %-escaped) is not valid in "
+                + "this JVM's file name encoding (sun.jnu.encoding=" + System.getProperty("sun.jnu.encoding")
+                + "), so it cannot be opened by name: rename it, or run with a UTF-8 locale (LANG=C.UTF-8)";
     }
 
     /**

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.facemask.samples.SyntheticFaces;
+import org.facemask.testing.Shell;
 import org.facemask.testing.TestImages;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -74,10 +75,10 @@ class PrepareJobTest {
         write("without_mask/cam:01 12:30.jpg", TestImages.encode(faces.draw(false, 121), "jpg"), "");
         write("without_mask/100% #1?.png", TestImages.encode(faces.draw(false, 122), "png"), "");
         // a name whose bytes are not UTF-8 (Latin-1 e-acute) is named, escaped, not dropped
-        shell("printf x > \"$(printf '%s/with_mask/caf\\351.jpg' \"$1\")\"", input.toString());
+        Shell.run("printf x > \"$(printf '%s/with_mask/caf\\351.jpg' \"$1\")\"", input.toString());
         EXPECTED.put("with_mask/caf%E9.jpg", "unreadable_name");
         // a FIFO is never opened (it would block forever), a broken link is no file, a loop is followed once
-        shell("mkfifo \"$1/without_mask/pipe.jpg\"", input.toString());
+        Shell.run("mkfifo \"$1/without_mask/pipe.jpg\"", input.toString());
         EXPECTED.put("without_mask/pipe.jpg", "not_a_regular_file");
         Files.createSymbolicLink(input.resolve("without_mask/gone.jpg"), input.resolve("nowhere.jpg"));
         EXPECTED.put("without_mask/gone.jpg", "not_a_regular_file");
@@ -99,13 +100,6 @@ class PrepareJobTest {
         }
     }
 
-    /** Runs a /bin/sh script with arguments: for what Java cannot make (FIFOs, names that are not UTF-8). */
-    static void shell(String script, String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of("/bin/sh", "-c", script, "sh"));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).inheritIO().start();
-        assertEquals(0, p.waitFor(), script);
-    }
 
     static JobRunner.Outcome runMain(String... args) {
         return JobRunner.run(args);

@@ -11,6 +11,7 @@ import org.facemask.model.ModelDirectory;
 import org.facemask.samples.SyntheticFaces;
 import org.facemask.testing.FaceCollage;
 import org.facemask.testing.SharedFiles;
+import org.facemask.testing.Shell;
 import org.facemask.testing.TestImages;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -244,7 +245,7 @@ class ScoreJobTest {
         Files.write(odd.resolve("cam/.DS_Store"), new byte[]{0, 0, 0, 1});
         Files.createDirectories(odd.resolve(".ipynb_checkpoints"));
         Files.write(odd.resolve(".ipynb_checkpoints/a-checkpoint.jpg"), TestImages.encode(draw.draw(true, 91), "jpg"));
-        PrepareJobTest.shell("printf x > \"$(printf '%s/cam/caf\\351.jpg' \"$1\")\"", odd.toString());
+        Shell.run("printf x > \"$(printf '%s/cam/caf\\351.jpg' \"$1\")\"", odd.toString());
 
         Path out = tmp.resolve("odd scores");
         JobRunner.Outcome o = runMain(sparkArgs("score", "score.model=" + model, "score.input=" + odd,
