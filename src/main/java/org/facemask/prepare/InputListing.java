@@ -72,7 +72,7 @@ public record InputListing(List<InputFile> files, List<String> classes) {
                 .toList();
     }
 
-    /** Rejected entries per reason code, for the log. */
+    /** Entries rejected before any is read, per reason code. */
     public Map<String, Long> rejectsByReason() {
         Map<String, Long> counts = new TreeMap<>();
         rejects().forEach(f -> counts.merge(f.rejection().code(), 1L, Long::sum));

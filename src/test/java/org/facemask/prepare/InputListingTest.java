@@ -80,6 +80,33 @@ class InputListingTest {
         assertEquals("FIFO (named pipe): never opened", fifo.detail());
     }
 
+    /** HDFS and object stores are listed through Hadoop's FileSystem: dot-entries are hidden there too. */
+    @Test
+    void aHadoopListingHidesDotEntriesAndKeepsTheRest() throws Exception {
+        Path root = tmp.resolve("remote");
+        Files.createDirectories(root.resolve("a/sub"));
+        Files.createDirectories(root.resolve("b/.cache"));
+        Files.createDirectories(root.resolve(".ipynb_checkpoints"));
+        Files.writeString(root.resolve("a/sub/x.jpg"), "x");
+        Files.writeString(root.resolve("b/y.jpg"), "y");
+        Files.writeString(root.resolve("b/.cache/z.jpg"), "z");
+        Files.writeString(root.resolve("b/.DS_Store"), "d");
+        Files.writeString(root.resolve(".ipynb_checkpoints/c.jpg"), "c");
+        Files.writeString(root.resolve("top.jpg"), "t");
+        // the local file system under another scheme name takes the path every non-local file system takes
+        FileSystem notLocal = new org.apache.hadoop.fs.FilterFileSystem(local()) {
+            @Override
+            public String getScheme() {
+                return "remote";
+            }
+        };
+        InputListing listing = InputListing.list(notLocal, new org.apache.hadoop.fs.Path(root.toUri()), 2);
+        assertEquals(Map.of("a/sub/x.jpg", "", "b/y.jpg", "", "b/.cache", "hidden", "b/.DS_Store", "hidden",
+                ".ipynb_checkpoints", "hidden", "top.jpg", ""), outcome(listing.files(), root));
+        assertEquals(List.of("a", "b"), listing.classes());
+        assertEquals(Map.of("hidden", 3L, "no_class_folder", 1L), listing.rejectsByReason());
+    }
+
     @Test
     void aRootTheUserNamedIsNeverHidden() throws Exception {
         Path hiddenRoot = Files.createDirectories(tmp.resolve(".cam"));
