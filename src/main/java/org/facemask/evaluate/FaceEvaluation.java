@@ -59,9 +59,9 @@ public final class FaceEvaluation {
         for (VocFolder.Photo photo : folder.photos()) {
             try {
                 tasks.add(new Task(photo.file().path(), VocAnnotation.parse(
-                        Storage.readBytes(new Path(photo.annotation()).toUri(), hadoop))));
+                        Storage.readBytes(new Path(photo.annotation().path()).toUri(), hadoop))));
             } catch (IllegalArgumentException e) {
-                problems.put(photo.annotation(), "unreadable annotation: " + e.getMessage());
+                problems.put(photo.annotation().path(), "unreadable annotation: " + e.getMessage());
             }
         }
         LOG.info("evaluating {} annotated photos ({} files left out, listed in metrics.json)", tasks.size(), problems.size());

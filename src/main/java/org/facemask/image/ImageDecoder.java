@@ -33,8 +33,8 @@ import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
  *       instead of being dropped, and 16-bit samples are scaled, not truncated; palette and grey become RGB;</li>
  *   <li>GIF: the JDK's ImageIO (OpenCV 4.5 has no GIF reader); the first frame, transparency onto white.</li>
  * </ul>
- * The header is checked against {@code maxPixels} before anything is decoded. A JPEG much larger than the size it
- * will be resized to is decoded at 1/2, 1/4 or 1/8 scale by libjpeg itself (DCT-domain scaling, itself an
+ * The header, and every frame size a GIF declares, is checked against {@code maxPixels} before anything is
+ * decoded. A JPEG much larger than the size it will be resized to is decoded at 1/2, 1/4 or 1/8 scale by libjpeg itself (DCT-domain scaling, itself an
  * averaging filter), so a 17-megapixel photo costs a fraction of a full decode. Most JPEGs can also go to the
  * system's libjpeg-turbo with SIMD instead of OpenCV's copy of it, for the same pixels in half the time
  * ({@link JpegDecoder}).
@@ -100,9 +100,13 @@ public final class ImageDecoder {
             throw new ImageRejectedException(RejectReason.EMPTY_FILE, "file is empty (0 bytes)");
         }
         ImageHeader header = ImageHeader.read(bytes);
-        if (header.pixels() > maxPixels) {
-            throw new ImageRejectedException(RejectReason.TOO_MANY_PIXELS, header.width() + "x" + header.height()
-                    + " = " + header.pixels() + " pixels is over image.max-pixels = " + maxPixels);
+        if (header.largestPixels() > maxPixels) {
+            String declared = header.largestPixels() == header.pixels()
+                    ? header.width() + "x" + header.height()
+                    : "a frame of " + header.largestWidth() + "x" + header.largestHeight() + " (the image is "
+                    + header.width() + "x" + header.height() + ")";
+            throw new ImageRejectedException(RejectReason.TOO_MANY_PIXELS, declared + " = " + header.largestPixels()
+                    + " pixels is over image.max-pixels = " + maxPixels);
         }
         if (header.format() == ImageFormat.JPEG && !ImageHeader.isCompleteJpeg(bytes)) {
             throw new ImageRejectedException(RejectReason.CORRUPT, "truncated JPEG: no end-of-image marker");

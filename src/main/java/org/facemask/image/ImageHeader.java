@@ -3,11 +3,27 @@ package org.facemask.image;
 /**
  * Format and declared size read from an image's header without decoding it, so that a decompression bomb is
  * refused before a single pixel is allocated.
+ *
+ * @param width         the image's declared width (a GIF's logical screen)
+ * @param height        the image's declared height
+ * @param largestWidth  width of the largest area any part of the file declares: a GIF frame may declare far more
+ *                      than its screen, and the decoder allocates the frame's size, not the screen's
+ * @param largestHeight height of that area
  */
-public record ImageHeader(ImageFormat format, int width, int height) {
+public record ImageHeader(ImageFormat format, int width, int height, int largestWidth, int largestHeight) {
+
+    /** A format with one declared size. */
+    public ImageHeader(ImageFormat format, int width, int height) {
+        this(format, width, height, width, height);
+    }
 
     public long pixels() {
         return (long) width * height;
+    }
+
+    /** What a decoder may have to allocate: the largest declared area, which the pixel limit is checked against. */
+    public long largestPixels() {
+        return (long) largestWidth * largestHeight;
     }
 
     /**
@@ -23,7 +39,7 @@ public record ImageHeader(ImageFormat format, int width, int height) {
             ImageHeader header = switch (format) {
                 case JPEG -> jpeg(bytes);
                 case PNG -> new ImageHeader(format, int32be(bytes, 16), int32be(bytes, 20));
-                case GIF -> new ImageHeader(format, uint16le(bytes, 6), uint16le(bytes, 8));
+                case GIF -> gif(bytes);
                 case BMP -> bmp(bytes);
                 case WEBP -> webp(bytes);
             };
@@ -111,6 +127,49 @@ public record ImageHeader(ImageFormat format, int width, int height) {
             }
         }
         return false;
+    }
+
+    /**
+     * The logical screen, and the largest image descriptor of every frame: a 35-byte GIF may declare a 16x16 screen
+     * and a 40000x40000 frame, which the JDK's reader allocates before reading a single pixel. A file cut short
+     * ends the walk; the decoder then reports it.
+     */
+    private static ImageHeader gif(byte[] b) {
+        int screenWidth = uint16le(b, 6);
+        int screenHeight = uint16le(b, 8);
+        int largestWidth = screenWidth;
+        int largestHeight = screenHeight;
+        int i = 13 + colourTableSize(b[10]);
+        while (i < b.length) {
+            int block = b[i] & 0xFF;
+            if (block == 0x2C && i + 9 < b.length) { // image descriptor: left, top, width, height, flags
+                int width = uint16le(b, i + 5);
+                int height = uint16le(b, i + 7);
+                if ((long) width * height > (long) largestWidth * largestHeight) {
+                    largestWidth = width;
+                    largestHeight = height;
+                }
+                i = skipSubBlocks(b, i + 10 + colourTableSize(b[i + 9]) + 1); // + LZW minimum code size
+            } else if (block == 0x21 && i + 1 < b.length) { // extension: label, then sub-blocks
+                i = skipSubBlocks(b, i + 2);
+            } else {
+                break; // trailer, or data the decoder will judge
+            }
+        }
+        return new ImageHeader(ImageFormat.GIF, screenWidth, screenHeight, largestWidth, largestHeight);
+    }
+
+    /** Bytes of the colour table a GIF flags byte announces (bit 7 present, bits 0-2 its size). */
+    private static int colourTableSize(byte flags) {
+        return (flags & 0x80) == 0 ? 0 : 3 << ((flags & 0x07) + 1);
+    }
+
+    /** @return offset after the terminating empty sub-block, or past the end when the data is cut short */
+    private static int skipSubBlocks(byte[] b, int i) {
+        while (i < b.length && b[i] != 0) {
+            i += 1 + (b[i] & 0xFF);
+        }
+        return i + 1;
     }
 
     private static ImageHeader bmp(byte[] b) {

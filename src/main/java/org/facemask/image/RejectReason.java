@@ -14,6 +14,16 @@ public enum RejectReason {
     READ_ERROR,
     /** the file sits directly in the input folder, not in a class folder, so it has no label */
     NO_CLASS_FOLDER,
+    /** a file or folder whose name starts with '.' (.DS_Store, .ipynb_checkpoints/): not read, never a class */
+    HIDDEN,
+    /** a FIFO, socket, device or broken symbolic link: listed, never opened (a FIFO would block the reader) */
+    NOT_A_REGULAR_FILE,
+    /** a symbolic link to a folder that contains it: that folder is listed once, not again through the link */
+    SYMLINK_LOOP,
+    /** a name whose bytes the JVM cannot decode (not UTF-8 under a UTF-8 locale): it cannot be opened by name */
+    UNREADABLE_NAME,
+    /** decoding needed more memory than the task had; the other files go on */
+    OUT_OF_MEMORY,
     /** byte-identical to another file of the same class, which is kept */
     DUPLICATE,
     /** byte-identical files under different class folders: the label is unknown, all copies are rejected */

@@ -160,9 +160,8 @@ final class EvaluateJob implements Job {
                         PreparedColumns.DETAIL).collectAsList()
                 .forEach(r -> undecodable.add(Map.of("path", r.getString(0), "reason", r.getString(1),
                         "detail", String.valueOf(r.getString(2)))));
-        folder.listing().files().stream().filter(f -> f.label() == null)
-                .forEach(f -> undecodable.add(Map.of("path", f.path(), "reason", "no_class_folder",
-                        "detail", "file is directly in the input folder")));
+        folder.listing().rejects().forEach(f -> undecodable.add(Map.of("path", f.path(),
+                "reason", f.rejection().code(), "detail", f.detail())));
         return decoded.where(col(PreparedColumns.REASON).isNull())
                 .select(PreparedColumns.PATH, PreparedColumns.LABEL, PreparedColumns.PIXELS);
     }

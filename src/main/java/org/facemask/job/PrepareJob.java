@@ -4,8 +4,11 @@ import org.apache.hadoop.conf.Configuration;
 import org.facemask.config.ImageSettings;
 import org.facemask.config.PipelineConfig;
 import org.facemask.config.PrepareSettings;
+import org.facemask.prepare.PrepareInput;
 import org.facemask.prepare.PrepareStage;
 import org.facemask.storage.Storage;
+
+import java.util.List;
 
 /** {@code prepare}: image folders to a de-duplicated, split Parquet dataset. */
 final class PrepareJob implements Job {
@@ -28,6 +31,7 @@ final class PrepareJob implements Job {
         prepare.inputs().forEach(input -> StorageChecks.requireFolder(inputKey, input, hadoop));
         StorageChecks.requireNewOutput("prepare.output", prepare.output(), prepare.overwrite(), "prepare.overwrite", hadoop);
         prepare.inputs().forEach(input -> StorageChecks.requireApart(inputKey, input, "prepare.output", prepare.output()));
-        return spark -> new PrepareStage(spark).run(prepare, image);
+        List<PrepareInput> inputs = PrepareStage.listInputs(prepare, hadoop);
+        return spark -> new PrepareStage(spark).run(prepare, image, inputs);
     }
 }

@@ -1,6 +1,5 @@
 package org.facemask.prepare;
 
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
 import org.facemask.config.ImageSettings;
@@ -16,6 +15,7 @@ import org.facemask.storage.Sha256;
 import org.facemask.storage.Storage;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -75,20 +75,20 @@ final class DecodeFaces implements FlatMapFunction<Iterator<VocFolder.Photo>, Ro
         InputFile file = photo.file();
         VocAnnotation annotation;
         try {
-            annotation = VocAnnotation.parse(Storage.readAll(new Path(photo.annotation()), hadoopConf.get()));
+            annotation = VocAnnotation.parse(read(photo.annotation()));
         } catch (IOException | RuntimeException e) {
             return List.of(DecodedRows.rejected(file.path(), null, file, null, RejectReason.BAD_ANNOTATION,
-                    photo.annotation() + ": " + e.getMessage(), source));
+                    photo.annotation().path() + ": " + e.getMessage(), source));
         }
         List<VocAnnotation.Face> annotated = annotation.faces();
         if (annotated.isEmpty()) {
             return List.of(DecodedRows.rejected(file.path(), null, file, null, RejectReason.NO_ANNOTATED_FACE,
-                    photo.annotation() + " has no <object>", source));
+                    photo.annotation().path() + " has no <object>", source));
         }
         List<Row> rows = new ArrayList<>(annotated.size());
         byte[] bytes;
         try {
-            bytes = Storage.readAll(new Path(file.path()), hadoopConf.get(), file.sizeBytes());
+            bytes = read(file);
         } catch (IOException | RuntimeException | OutOfMemoryError e) {
             return everyFace(annotated, file, null, RejectReason.READ_ERROR, "cannot read the photo: " + e);
         }
@@ -124,6 +124,12 @@ final class DecodeFaces implements FlatMapFunction<Iterator<VocFolder.Photo>, Ro
             }
         }
         return rows;
+    }
+
+    private byte[] read(InputFile file) throws IOException {
+        try (InputStream in = file.open(hadoopConf.get())) {
+            return Storage.readAll(in, file.sizeBytes());
+        }
     }
 
     private List<Row> everyFace(List<VocAnnotation.Face> annotated, InputFile file, String sha256, RejectReason reason,

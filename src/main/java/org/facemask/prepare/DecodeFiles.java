@@ -1,6 +1,5 @@
 package org.facemask.prepare;
 
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
 import org.facemask.config.ImageSettings;
@@ -12,6 +11,7 @@ import org.facemask.storage.Sha256;
 import org.facemask.storage.Storage;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.Iterator;
 import java.util.Locale;
 
@@ -50,7 +50,9 @@ final class DecodeFiles implements FlatMapFunction<Iterator<InputFile>, Row> {
     private Row decode(InputFile file, ImageLoader loader) {
         byte[] bytes;
         try {
-            bytes = Storage.readAll(new Path(file.path()), hadoopConf.get(), file.sizeBytes());
+            try (InputStream in = file.open(hadoopConf.get())) {
+                bytes = Storage.readAll(in, file.sizeBytes());
+            }
         } catch (IOException | RuntimeException | OutOfMemoryError e) {
             return rejected(file, null, RejectReason.READ_ERROR, "cannot read: " + e);
         }
@@ -64,6 +66,9 @@ final class DecodeFiles implements FlatMapFunction<Iterator<InputFile>, Row> {
         } catch (RuntimeException e) {
             // a decoder library failing on damaged data (OpenCV throws its own exception type)
             return rejected(file, sha256, RejectReason.CORRUPT, "decoder failed: " + e.getMessage());
+        } catch (OutOfMemoryError e) {
+            // the failed allocation is not held: the file is rejected, the task goes on with the next one
+            return rejected(file, sha256, RejectReason.OUT_OF_MEMORY, "decoding ran out of memory: " + e.getMessage());
         }
     }
 

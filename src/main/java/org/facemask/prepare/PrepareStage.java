@@ -7,6 +7,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
+import org.facemask.config.ConfigError;
 import org.facemask.config.ImageSettings;
 import org.facemask.config.PrepareSettings;
 import org.facemask.image.RejectReason;
@@ -20,6 +21,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -41,24 +43,37 @@ public final class PrepareStage {
         this.spark = spark;
     }
 
-    public PrepareSummary run(PrepareSettings settings, ImageSettings image) {
+    /**
+     * Lists every source on the driver, before Spark starts, and refuses folder sources that cannot train a
+     * classifier (a VOC source's labels are known only once its annotations are read, in the tasks).
+     *
+     * @throws ConfigError naming the input key and the classes found when folder sources alone hold fewer than two
+     *                     class folders with a readable file
+     */
+    public static List<PrepareInput> listInputs(PrepareSettings settings, Configuration hadoop) {
+        List<PrepareInput> inputs = settings.inputs().stream().map(in -> PrepareInput.list(in, hadoop, settings)).toList();
+        if (inputs.stream().allMatch(i -> i.kind() == PrepareInput.Kind.FOLDERS)) {
+            TreeSet<String> classes = new TreeSet<>();
+            inputs.forEach(i -> classes.addAll(i.folderClasses()));
+            if (classes.size() < 2) {
+                throw new ConfigError(named(settings.inputs()) + " has " + classes.size() + " class folder(s) with files " + classes + ": a classifier needs"
+                        + " at least two, one sub-folder per class, e.g. with_mask/ and without_mask/ (hidden folders"
+                        + " are no class)");
+            }
+        }
+        return inputs;
+    }
+
+    /** @param inputs what {@link #listInputs} found */
+    public PrepareSummary run(PrepareSettings settings, ImageSettings image, List<PrepareInput> inputs) {
         long start = System.nanoTime();
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-        Storage.clearOutput(settings.output(), settings.overwrite(), hadoop);
-
-        List<PrepareInput> inputs = settings.inputs().stream()
-                .map(input -> PrepareInput.read(spark, input, image, settings)).toList();
         List<Row> listingRejects = inputs.stream().flatMap(i -> i.listingRejects().stream()).toList();
         long decodeStart = System.nanoTime();
-        Dataset<Row> decoded = inputs.stream().map(PrepareInput::decoded).reduce(Dataset::union).orElseThrow()
+        Dataset<Row> decoded = inputs.stream().map(i -> i.decode(spark, image, settings)).reduce(Dataset::union).orElseThrow()
                 .persist(StorageLevel.MEMORY_AND_DISK());
         try {
             long decodedRows = decoded.count();
-            if (decodedRows == 0) {
-                throw new IllegalArgumentException("nothing to prepare under " + settings.inputs()
-                        + ": expected one sub-folder per class (e.g. with_mask/ and without_mask/) or a Pascal VOC "
-                        + "folder (images/ + annotations/)");
-            }
             List<Row> accepted = decoded.where(col(REASON).isNull()).select(PATH, LABEL, SHA256, SPLIT_GROUP, SOURCE)
                     .collectAsList();
             List<SplitPlanner.Candidate> candidates = accepted.stream()
@@ -71,11 +86,14 @@ public final class PrepareStage {
             LOG.info("decoded {} images ({} rejected: {}) in {}", candidates.size(), decodedRows - candidates.size(),
                     byReason(rejectedBySource), seconds(decodeStart));
 
+            requireTwoClasses(candidates, settings.inputs(), byReason(rejectedBySource));
             SplitPlanner.Plan plan = SplitPlanner.plan(candidates, settings.split(), settings.seed());
             Map<Split, Map<String, Long>> counts = plan.counts(classes);
             LOG.info("kept {} unique images, rejected {} copies; split {}; class balance {}", plan.accepted().size(),
                     plan.rejected().size(), counts, PrepareSummary.shares(counts));
 
+            // only now: a run that fails before this point leaves an earlier output as it was
+            Storage.clearOutput(settings.output(), settings.overwrite(), hadoop);
             long writeStart = System.nanoTime();
             long written = writeImages(decoded, plan, settings.output());
             List<Row> planRejects = plan.rejected().stream()
@@ -109,8 +127,9 @@ public final class PrepareStage {
                     byReason.getOrDefault(RejectReason.DUPLICATE.code(), 0L), classes, PrepareSummary.byCode(counts),
                     byReason, sources, image.size(), settings.seed(), (System.nanoTime() - start) / 1e9);
             Storage.writeString(Storage.child(settings.output(), SUMMARY_FILE), summary.toJson(), hadoop);
-            LOG.info("prepare done: {} files, {} accepted, {} rejected ({} duplicates) from {} source(s) in {}", total,
-                    written, rejectCount, summary.duplicates(), sources.size(), seconds(start));
+            LOG.info("prepare done: {} files, {} accepted, {} rejected ({} duplicates, {} hidden) from {} source(s) in {}",
+                    total, written, rejectCount, summary.duplicates(),
+                    byReason.getOrDefault(RejectReason.HIDDEN.code(), 0L), sources.size(), seconds(start));
             return summary;
         } finally {
             decoded.unpersist();
@@ -123,6 +142,18 @@ public final class PrepareStage {
         inputs.forEach(i -> classes.addAll(i.folderClasses()));
         candidates.forEach(c -> classes.add(c.label()));
         return List.copyOf(classes);
+    }
+
+    /** Decoding may leave a class with no image at all (every file damaged): train would fail deep inside DL4J. */
+    private static void requireTwoClasses(List<SplitPlanner.Candidate> decoded, List<URI> inputs,
+                                          Map<String, Long> rejects) {
+        Set<String> withImages = new TreeSet<>();
+        decoded.forEach(c -> withImages.add(c.label()));
+        if (withImages.size() < 2) {
+            throw new IllegalStateException(named(inputs) + ": only " + withImages.size()
+                    + " class(es) hold decodable images " + withImages + " (rejected: " + rejects
+                    + "); a classifier needs at least two. Nothing was written.");
+        }
     }
 
     private long writeImages(Dataset<Row> decoded, SplitPlanner.Plan plan, URI output) {
@@ -156,6 +187,11 @@ public final class PrepareStage {
         Map<String, Long> out = new TreeMap<>();
         bySource.values().forEach(m -> m.forEach((reason, n) -> out.merge(reason, n, Long::sum)));
         return out;
+    }
+
+    /** The input key and its value as the operator set it: prepare.input X, or prepare.inputs [X, Y]. */
+    private static String named(List<URI> inputs) {
+        return inputs.size() == 1 ? "prepare.input " + inputs.get(0) : "prepare.inputs " + inputs;
     }
 
     static String seconds(long startNanos) {

@@ -13,13 +13,14 @@ import java.util.TreeMap;
  * to finish otherwise. A "file" is a file of a folder-per-class source, or an annotated face (or a photo or
  * annotation that could not be paired) of a VOC source.
  *
- * @param files            every item found in the sources
+ * @param files            every item found in the sources: each file and each entry the listing rejected unopened
+ *                         (a hidden folder, a FIFO, a symbolic-link loop: one entry each), each annotated face
  * @param accepted         images written to images/
  * @param rejected         items written to rejects/
  * @param duplicates       the part of {@code rejected} that were byte-identical copies of a kept image
  * @param classes          ordered class list (class folder names and face labels, sorted)
  * @param splits           accepted images per split ("train", "val", "test") and class
- * @param rejectedByReason rejected items per reason code
+ * @param rejectedByReason rejected items per reason code ("hidden" counts the skipped dot-files and dot-folders)
  * @param sources          per input location: its kind and counts
  * @param imageSize        side of the stored square pixels
  * @param seed             split seed

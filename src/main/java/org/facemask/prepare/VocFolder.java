@@ -18,7 +18,8 @@ import java.util.TreeMap;
 /**
  * A Pascal VOC folder as the Kaggle face-mask sets lay it out: photos under {@code images/}, one
  * {@code annotations/<name>.xml} per photo (same relative path, other extension). Listed on the driver and paired;
- * every file that cannot be paired is named with a reason, so nothing in the folder goes unaccounted for.
+ * every file that cannot be paired, and every entry the listing rejects (hidden, not a regular file, ...), is named
+ * with a reason, so nothing in the folder goes unaccounted for.
  *
  * @param photos   photos with their annotation, sorted by path
  * @param unpaired files without a partner (or annotations/ files that are no .xml), sorted by path
@@ -27,8 +28,8 @@ public record VocFolder(List<Photo> photos, List<Unpaired> unpaired) {
     public static final String IMAGES = "images";
     public static final String ANNOTATIONS = "annotations";
 
-    /** A photo and the location of its annotation. */
-    public record Photo(InputFile file, String annotation) implements Serializable {
+    /** A photo and its annotation file. */
+    public record Photo(InputFile file, InputFile annotation) implements Serializable {
     }
 
     /** A file of the folder that is not part of a photo/annotation pair, and why. */
@@ -49,7 +50,9 @@ public record VocFolder(List<Photo> photos, List<Unpaired> unpaired) {
             Map<String, InputFile> annotations = new TreeMap<>();
             List<Unpaired> unpaired = new ArrayList<>();
             for (InputFile f : InputListing.filesUnder(fs, annotationsDir)) {
-                if (f.path().endsWith(".xml")) {
+                if (!f.readable()) {
+                    unpaired.add(new Unpaired(f.path(), f.rejection(), f.detail()));
+                } else if (f.path().endsWith(".xml")) {
                     annotations.put(key(annotationsDir, f.path()), f);
                 } else {
                     unpaired.add(new Unpaired(f.path(), RejectReason.BAD_ANNOTATION,
@@ -58,12 +61,14 @@ public record VocFolder(List<Photo> photos, List<Unpaired> unpaired) {
             }
             List<Photo> photos = new ArrayList<>();
             for (InputFile f : InputListing.filesUnder(fs, imagesDir)) {
-                InputFile annotation = annotations.remove(key(imagesDir, f.path()));
-                if (annotation == null) {
+                InputFile annotation = f.readable() ? annotations.remove(key(imagesDir, f.path())) : null;
+                if (!f.readable()) {
+                    unpaired.add(new Unpaired(f.path(), f.rejection(), f.detail()));
+                } else if (annotation == null) {
                     unpaired.add(new Unpaired(f.path(), RejectReason.NO_ANNOTATION, "no " + ANNOTATIONS + "/"
                             + key(imagesDir, f.path()) + ".xml"));
                 } else {
-                    photos.add(new Photo(f, annotation.path()));
+                    photos.add(new Photo(f, annotation));
                 }
             }
             annotations.values().forEach(a -> unpaired.add(new Unpaired(a.path(), RejectReason.NO_PHOTO,

@@ -8,6 +8,7 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -128,6 +129,22 @@ class ImageDecoderTest {
         assertEquals(RejectReason.TOO_MANY_PIXELS, e.reason());
         assertTrue(e.getMessage().contains("300x200"), e.getMessage());
         assertEquals(300, new ImageDecoder(300 * 200).decode(big).image().width());
+    }
+
+    /** The 35-byte GIF of issue 16: a 16x16 screen, a frame declaring 40000x40000 (first or later). */
+    @Test
+    void refusesAGifWhoseFrameDeclaresMorePixelsThanItsScreen() {
+        byte[] firstFrame = TestImages.gifWithFrames(16, new int[]{40000, 40000});
+        assertEquals(35, firstFrame.length);
+        byte[] laterFrame = TestImages.gifWithFrames(16, new int[]{16, 16}, new int[]{16, 16}, new int[]{40000, 40000});
+        for (byte[] gif : List.of(firstFrame, laterFrame)) {
+            ImageRejectedException e = assertThrows(ImageRejectedException.class,
+                    () -> new ImageDecoder(40_000_000).decodeSquare(gif, 64));
+            assertEquals(RejectReason.TOO_MANY_PIXELS, e.reason(), e.getMessage());
+            assertTrue(e.getMessage().contains("frame of 40000x40000 (the image is 16x16)"), e.getMessage());
+        }
+        // frames within the limit are decoded as before
+        assertEquals(16, new ImageDecoder(256).decode(TestImages.gifWithFrames(16, new int[]{16, 16})).image().width());
     }
 
     private ImageRejectedException assertReject(RejectReason reason, byte[] bytes) {

@@ -25,6 +25,20 @@ class ImageHeaderTest {
     }
 
     @Test
+    void everyGifFrameSizeIsRead() {
+        ImageHeader written = ImageHeader.read(TestImages.encode(TestImages.quadrants(30, 20, BufferedImage.TYPE_INT_RGB), "gif"));
+        assertEquals(30 * 20, written.largestPixels());
+        ImageHeader bomb = ImageHeader.read(TestImages.gifWithFrames(16, new int[]{8, 8}, new int[]{40000, 300}));
+        assertEquals(16, bomb.width());
+        assertEquals(16 * 16, bomb.pixels());
+        assertEquals(40000, bomb.largestWidth());
+        assertEquals(300, bomb.largestHeight());
+        // cut inside the second frame's descriptor: the first frame is all that was declared
+        byte[] cut = TestImages.gifWithFrames(16, new int[]{20, 20}, new int[]{40000, 300});
+        assertEquals(20 * 20, ImageHeader.read(java.util.Arrays.copyOf(cut, cut.length - 10)).largestPixels());
+    }
+
+    @Test
     void formatComesFromContentNotName() {
         assertEquals(ImageFormat.PNG, ImageFormat.sniff(TestImages.encode(
                 TestImages.quadrants(4, 4, BufferedImage.TYPE_INT_RGB), "png")));

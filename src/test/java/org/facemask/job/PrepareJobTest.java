@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.facemask.samples.SyntheticFaces;
+import org.facemask.testing.Shell;
 import org.facemask.testing.TestImages;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,7 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The prepare job end to end, through the same entry point submit.sh calls, on a messy folder tree. */
@@ -63,17 +65,41 @@ class PrepareJobTest {
         write("without_mask/empty.jpg", new byte[0], "empty_file");
         write("without_mask/cut.jpg", TestImages.truncated(TestImages.encode(faces.draw(false, 200), "jpg"), 0.5), "corrupt");
         write("without_mask/notes.jpg", "not an image\n".getBytes(StandardCharsets.UTF_8), "not_an_image");
-        write("without_mask/.DS_Store", new byte[]{0, 0, 0, 1, 'B', 'u', 'd', '1'}, "not_an_image");
+        write("without_mask/.DS_Store", new byte[]{0, 0, 0, 1, 'B', 'u', 'd', '1'}, "hidden");
+        // issue 16: a notebook's checkpoint folder is no class, a hidden folder inside a class is one entry
+        write(".ipynb_checkpoints/face_0-checkpoint.jpg", TestImages.encode(faces.draw(true, 70), "jpg"), null);
+        EXPECTED.put(".ipynb_checkpoints", "hidden");
+        write("with_mask/.thumbs/face_1.jpg", TestImages.encode(faces.draw(true, 71), "jpg"), null);
+        EXPECTED.put("with_mask/.thumbs", "hidden");
+        // names a URI parser stumbles on are read like any other
+        write("without_mask/cam:01 12:30.jpg", TestImages.encode(faces.draw(false, 121), "jpg"), "");
+        write("without_mask/100% #1?.png", TestImages.encode(faces.draw(false, 122), "png"), "");
+        // a name whose bytes are not UTF-8 (Latin-1 e-acute) is named, escaped, not dropped
+        Shell.run("printf x > \"$(printf '%s/with_mask/caf\\351.jpg' \"$1\")\"", input.toString());
+        EXPECTED.put("with_mask/caf%E9.jpg", "unreadable_name");
+        // a FIFO is never opened (it would block forever), a broken link is no file, a loop is followed once
+        Shell.run("mkfifo \"$1/without_mask/pipe.jpg\"", input.toString());
+        EXPECTED.put("without_mask/pipe.jpg", "not_a_regular_file");
+        Files.createSymbolicLink(input.resolve("without_mask/gone.jpg"), input.resolve("nowhere.jpg"));
+        EXPECTED.put("without_mask/gone.jpg", "not_a_regular_file");
+        Files.createSymbolicLink(input.resolve("with_mask/batch 2/up"), Path.of(".."));
+        EXPECTED.put("with_mask/batch 2/up", "symlink_loop");
+        // 35 bytes: a 16x16 screen whose frame declares 40000x40000 (1.6 GB for the JDK's reader)
+        write("without_mask/bomb.gif", TestImages.gifWithFrames(16, new int[]{40000, 40000}), "too_many_pixels");
         write("without_mask/huge.png", TestImages.encode(faces.draw(false, 400), "png"), "too_many_pixels");
         write("README.txt", "faces\n".getBytes(StandardCharsets.UTF_8), "no_class_folder");
     }
 
+    /** @param expected null for a file that is no entry of its own (inside a hidden folder) */
     private static void write(String relative, byte[] bytes, String expected) throws Exception {
         Path p = input.resolve(relative);
         Files.createDirectories(p.getParent());
         Files.write(p, bytes);
-        EXPECTED.put(relative, expected);
+        if (expected != null) {
+            EXPECTED.put(relative, expected);
+        }
     }
+
 
     static JobRunner.Outcome runMain(String... args) {
         return JobRunner.run(args);
@@ -90,10 +116,9 @@ class PrepareJobTest {
 
     /** Path of a file relative to the input folder, from the URI-ish path Hadoop reports. */
     private static String relative(String path) {
-        String decoded = new org.apache.hadoop.fs.Path(path).toUri().getPath();
-        String root = input.toAbsolutePath().toString() + "/";
-        assertTrue(decoded.startsWith(root), decoded);
-        return decoded.substring(root.length());
+        String root = "file:" + input.toAbsolutePath() + "/";
+        assertTrue(path.startsWith(root), path);
+        return path.substring(root.length());
     }
 
     private static Map<String, String> splitsOf(SparkSession spark, Path output) {
@@ -101,7 +126,10 @@ class PrepareJobTest {
                 .collect(Collectors.toMap(r -> relative(r.getAs("path")), r -> r.getAs("split")));
     }
 
+    /** A FIFO opened by mistake would block the run for ever: fail instead. */
     @Test
+    @org.junit.jupiter.api.Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES,
+            threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
     void everyFileEndsUpInImagesOrRejectsWithItsReason() throws Exception {
         Path out = tmp.resolve("out1");
         JobRunner.Outcome first = prepare(out);
@@ -147,6 +175,7 @@ class PrepareJobTest {
         assertEquals(accepted, summary.get("accepted").asLong());
         assertEquals(EXPECTED.size() - accepted, summary.get("rejected").asLong());
         assertEquals(1, summary.get("duplicates").asLong());
+        assertEquals(3, summary.get("rejected_by_reason").get("hidden").asLong());
         assertEquals("[\"with_mask\",\"without_mask\"]", summary.get("classes").toString());
         long inSplits = 0;
         for (String split : new String[]{"train", "val", "test"}) {
@@ -186,6 +215,42 @@ class PrepareJobTest {
         JobRunner.Outcome scheme = prepare(tmp.resolve("o"), "prepare.input=nosuchfs://bucket/x");
         assertEquals(2, scheme.exitCode());
         assertTrue(scheme.stderr().contains("prepare.input"), scheme.stderr());
+    }
+
+    /** A one-class input (a notebook's checkpoint folder is no second class) is refused before Spark starts. */
+    @Test
+    void oneClassIsRefusedBeforeSparkNamingTheInputAndTheClassFound() throws Exception {
+        Path oneClass = tmp.resolve("one-class");
+        SyntheticFaces faces = new SyntheticFaces(8);
+        for (String folder : new String[]{"with_mask", ".ipynb_checkpoints"}) {
+            Files.createDirectories(oneClass.resolve(folder));
+            Files.write(oneClass.resolve(folder + "/a.jpg"), TestImages.encode(faces.draw(true, 80), "jpg"));
+        }
+        Path out = tmp.resolve("one-class-out");
+        JobRunner.Outcome refused = prepare(out, "prepare.input=" + oneClass);
+        assertEquals(2, refused.exitCode(), refused.stderr());
+        assertTrue(refused.stderr().contains("prepare.input " + oneClass.toUri().toString().replaceAll("/$", ""))
+                && refused.stderr().contains("1 class folder(s) with files [with_mask]"), refused.stderr());
+        assertFalse(Files.exists(out));
+    }
+
+    /** Two class folders, but one holds no decodable image: refused after decoding, before anything is written. */
+    @Test
+    void aClassWithoutADecodableImageFailsBeforeAnythingIsWritten() throws Exception {
+        Path twoFolders = tmp.resolve("one-decodable-class");
+        SyntheticFaces faces = new SyntheticFaces(9);
+        Files.createDirectories(twoFolders.resolve("with_mask"));
+        for (int i = 0; i < 3; i++) {
+            Files.write(twoFolders.resolve("with_mask/" + i + ".jpg"), TestImages.encode(faces.draw(true, 80 + i), "jpg"));
+        }
+        Files.createDirectories(twoFolders.resolve("without_mask"));
+        Files.writeString(twoFolders.resolve("without_mask/notes.jpg"), "not an image");
+        Path out = tmp.resolve("one-decodable-out");
+        JobRunner.Outcome failed = prepare(out, "prepare.input=" + twoFolders);
+        assertEquals(1, failed.exitCode(), failed.stderr());
+        assertTrue(failed.stderr().contains("only 1 class(es) hold decodable images [with_mask]")
+                && failed.stderr().contains("not_an_image=1"), failed.stderr());
+        assertFalse(Files.exists(out));
     }
 
     @Test

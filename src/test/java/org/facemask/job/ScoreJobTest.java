@@ -11,6 +11,7 @@ import org.facemask.model.ModelDirectory;
 import org.facemask.samples.SyntheticFaces;
 import org.facemask.testing.FaceCollage;
 import org.facemask.testing.SharedFiles;
+import org.facemask.testing.Shell;
 import org.facemask.testing.TestImages;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -227,6 +228,40 @@ class ScoreJobTest {
             assertEquals(0, s.read().parquet(out.toString()).where("run_date = '2026-11-25'").count(),
                     "the next night skips photos already scored");
         }
+    }
+
+    /**
+     * Issue 16: a symbolic-link loop gives one row per image, not one per turn of the loop; hidden files and folders
+     * get no row; a name that is not UTF-8 gets a row naming its bytes instead of vanishing from the listing.
+     */
+    @Test
+    void everyListedEntryIsOneRowAndALoopIsFollowedOnce() throws Exception {
+        Path odd = tmp.resolve("odd entries");
+        Files.createDirectories(odd.resolve("cam/sub"));
+        SyntheticFaces draw = new SyntheticFaces(12);
+        Files.write(odd.resolve("cam/a.jpg"), TestImages.encode(draw.draw(true, 90), "jpg"));
+        Files.write(odd.resolve("cam/sub/b.png"), TestImages.encode(draw.draw(false, 90), "png"));
+        Files.createSymbolicLink(odd.resolve("cam/sub/up"), Path.of(".."));
+        Files.write(odd.resolve("cam/.DS_Store"), new byte[]{0, 0, 0, 1});
+        Files.createDirectories(odd.resolve(".ipynb_checkpoints"));
+        Files.write(odd.resolve(".ipynb_checkpoints/a-checkpoint.jpg"), TestImages.encode(draw.draw(true, 91), "jpg"));
+        Shell.run("printf x > \"$(printf '%s/cam/caf\\351.jpg' \"$1\")\"", odd.toString());
+
+        Path out = tmp.resolve("odd scores");
+        JobRunner.Outcome o = runMain(sparkArgs("score", "score.model=" + model, "score.input=" + odd,
+                "score.output=" + out, "score.run-date=2026-11-30"));
+        assertEquals(0, o.exitCode(), o.stderr());
+        Map<String, String> errors = new HashMap<>();
+        read(spark -> spark.read().parquet(out.toString()).collectAsList()).forEach(r -> {
+            String path = r.getAs("path");
+            assertNull(errors.put(path.substring(path.indexOf("/cam/") + 1), String.valueOf((Object) r.getAs("error"))),
+                    "twice: " + path);
+        });
+        assertEquals(Set.of("cam/a.jpg", "cam/sub/b.png", "cam/sub/up", "cam/caf%E9.jpg"), errors.keySet());
+        assertEquals("null", errors.get("cam/a.jpg"));
+        assertEquals("null", errors.get("cam/sub/b.png"));
+        assertFalse(errors.get("cam/sub/up").equals("null"));
+        assertFalse(errors.get("cam/caf%E9.jpg").equals("null"));
     }
 
     @Test

@@ -99,4 +99,23 @@ public final class TestImages {
     public static byte[] truncated(byte[] bytes, double fraction) {
         return Arrays.copyOf(bytes, (int) (bytes.length * fraction));
     }
+    /**
+     * A GIF whose logical screen is {@code screen} x {@code screen} and whose frames declare the given sizes, each
+     * with the same two-byte LZW data: 35 bytes for one frame. The JDK's reader allocates a frame's declared size
+     * before it reads any data, so a 40000x40000 frame costs 1.6 GB.
+     */
+    public static byte[] gifWithFrames(int screen, int[]... frameSizes) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.writeBytes("GIF89a".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.writeBytes(new byte[]{(byte) screen, (byte) (screen >> 8), (byte) screen, (byte) (screen >> 8),
+                (byte) 0x80, 0, 0}); // global colour table of two entries
+        out.writeBytes(new byte[]{0, 0, 0, (byte) 255, (byte) 255, (byte) 255});
+        for (int[] size : frameSizes) {
+            out.writeBytes(new byte[]{0x2C, 0, 0, 0, 0, (byte) size[0], (byte) (size[0] >> 8),
+                    (byte) size[1], (byte) (size[1] >> 8), 0});
+            out.writeBytes(new byte[]{2, 2, 0x4C, 0x01, 0}); // LZW code size, one sub-block, terminator
+        }
+        out.write(0x3B);
+        return out.toByteArray();
+    }
 }
