@@ -16,9 +16,13 @@ import java.time.format.DateTimeParseException;
  * @param partitions   Spark partitions for reading and scoring; 0 = automatic
  * @param rowsPerFile  rows per output Parquet file, to keep files few and large
  * @param faces        detect the faces in each photo and score each (settings in {@link FacesSettings})
+ * @param maxEntryBytes archive entries larger than this are not read (a row says so): an entry is read whole
  */
 public record ScoreSettings(URI model, URI input, URI output, LocalDate runDate, boolean incremental,
-                            int partitions, int rowsPerFile, boolean faces) {
+                            int partitions, int rowsPerFile, boolean faces, long maxEntryBytes) {
+    /** An entry is read into one array: Java's arrays end a little below 2 GiB; 1 GiB leaves room for two tasks. */
+    private static final long MAX_ENTRY_BYTES_LIMIT = 1L << 30;
+
     public static ScoreSettings from(Config c) {
         String date = c.getString("run-date").trim();
         LocalDate runDate;
@@ -35,6 +39,7 @@ public record ScoreSettings(URI model, URI input, URI output, LocalDate runDate,
                 c.getBoolean("incremental"),
                 Checks.intIn("score.partitions", c.getInt("partitions"), 0, 100_000),
                 Checks.intIn("score.rows-per-file", c.getInt("rows-per-file"), 1, 100_000_000),
-                c.getBoolean("faces"));
+                c.getBoolean("faces"),
+                Checks.longIn("score.max-entry-bytes", c.getBytes("max-entry-bytes"), 1, MAX_ENTRY_BYTES_LIMIT));
     }
 }
