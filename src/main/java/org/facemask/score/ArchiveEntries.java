@@ -25,6 +25,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.zip.CRC32;
 import java.util.zip.ZipException;
 
 /**
@@ -137,7 +138,7 @@ final class ArchiveEntries {
                         entries.notRead(name, e.getSize(), "not_scored: symbolic link to " + zip.getUnixSymlink(e));
                     } else if (entries.readable(name, e.getSize(), whyNotReadable(e, zip.canReadEntryData(e)))) {
                         try (InputStream in = zip.getInputStream(e)) {
-                            entries.read(name, e.getSize(), in);
+                            entries.checked(name, e, entries.readWhole(name, e.getSize(), in));
                         }
                     }
                 } catch (IOException broken) {
@@ -155,8 +156,15 @@ final class ArchiveEntries {
         try (ZipArchiveInputStream zip = new ZipArchiveInputStream(new BufferedInputStream(fs.open(path)),
                 ZIP_DEFAULT_ENCODING, true, true)) {
             try {
+                // an entry written with a data descriptor ends where the stream says, which a cut-off archive
+                // fakes: it is handed over once the next header shows its data whole and its CRC matches
+                ReadEntry previous = null;
                 ZipArchiveEntry e;
                 while ((e = zip.getNextZipEntry()) != null) {
+                    if (previous != null) {
+                        entries.checked(previous.name(), previous.entry(), previous.bytes());
+                        previous = null;
+                    }
                     if (e.isDirectory()) {
                         continue;
                     }
@@ -165,8 +173,12 @@ final class ArchiveEntries {
                         String target = new String(zip.readNBytes(MAX_LINK_TARGET_BYTES), StandardCharsets.UTF_8);
                         entries.notRead(name, e.getSize(), "not_scored: symbolic link to " + target);
                     } else if (entries.readable(name, e.getSize(), whyNotReadable(e, zip.canReadEntryData(e)))) {
-                        entries.read(name, e.getSize(), zip);
+                        byte[] bytes = entries.readWhole(name, e.getSize(), zip);
+                        previous = bytes == null ? null : new ReadEntry(name, e, bytes);
                     }
+                }
+                if (previous != null) {
+                    entries.checked(previous.name(), previous.entry(), previous.bytes());
                 }
             } catch (IOException e) {
                 throw entries.damaged(noDirectory, zip.getBytesRead(), e);
@@ -191,7 +203,10 @@ final class ArchiveEntries {
                     if (notAFile != null) {
                         entries.notRead(name, e.getSize(), notAFile);
                     } else if (entries.readable(name, e.getSize(), null)) {
-                        entries.read(name, e.getSize(), tar);
+                        byte[] bytes = entries.readWhole(name, e.getSize(), tar);
+                        if (bytes != null) {
+                            entries.file(name, bytes);
+                        }
                     }
                 }
             } catch (IOException e) {
@@ -257,6 +272,10 @@ final class ArchiveEntries {
         return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 
+    /** A zip entry read from a stream, not yet known to be whole. */
+    private record ReadEntry(String name, ZipArchiveEntry entry, byte[] bytes) {
+    }
+
     /** Hands entries over with names of their own, counting them, and reads each within the size limit. */
     private static final class Entries {
         private final EntryHandler handler;
@@ -300,18 +319,17 @@ final class ArchiveEntries {
         }
 
         /**
-         * Reads an entry of the given size (-1: unknown) whole; one whose data turns out larger than the limit is
-         * handed over as not read (the archive's reader skips the rest of it).
+         * An entry of the given size (-1: unknown), read whole; null when its data turned out larger than the limit
+         * (then it was handed over as not read, and the archive's reader skips the rest of it).
          */
-        void read(String name, long size, InputStream in) throws IOException {
+        byte[] readWhole(String name, long size, InputStream in) throws IOException {
             if (size < 0) {
                 byte[] bytes = in.readNBytes((int) maxEntryBytes + 1);
-                if (bytes.length > maxEntryBytes) {
-                    notRead(name, -1, tooLarge("of more than " + maxEntryBytes + " bytes"));
-                } else {
-                    handler.file(unique(name), bytes);
+                if (bytes.length <= maxEntryBytes) {
+                    return bytes;
                 }
-                return;
+                notRead(name, -1, tooLarge("of more than " + maxEntryBytes + " bytes"));
+                return null;
             }
             byte[] bytes = new byte[(int) size];
             int read = in.readNBytes(bytes, 0, bytes.length);
@@ -321,7 +339,25 @@ final class ArchiveEntries {
             if (in.read() >= 0) {
                 throw new ZipException("entry " + name + " holds more than the " + size + " bytes it declares");
             }
+            return bytes;
+        }
+
+        void file(String name, byte[] bytes) {
             handler.file(unique(name), bytes);
+        }
+
+        /** Hands a zip entry's bytes over if their CRC is the one the archive recorded (null: nothing to hand). */
+        void checked(String name, ZipArchiveEntry entry, byte[] bytes) {
+            if (bytes == null) {
+                return;
+            }
+            CRC32 crc = new CRC32();
+            crc.update(bytes);
+            if (crc.getValue() == entry.getCrc()) {
+                file(name, bytes);
+            } else {
+                notRead(name, bytes.length, "corrupt: the entry's data does not match its CRC");
+            }
         }
 
         private String tooLarge(String size) {
