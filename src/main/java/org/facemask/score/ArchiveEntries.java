@@ -38,7 +38,7 @@ import java.util.zip.ZipException;
  * system offers): it has every entry's size, so STORED entries written with data descriptors (streaming writers),
  * encrypted or unsupported entries among readable ones, and zip64 are all read or skipped exactly. Names are CP437
  * unless the entry carries the UTF-8 flag or an Info-ZIP Unicode path field; a name without either whose bytes are
- * valid UTF-8 (what macOS and many Linux tools write) is read as UTF-8. A zip whose central directory cannot be read
+ * valid UTF-8 (as some writers leave them) is read as UTF-8. A zip whose central directory cannot be read
  * (a truncated upload) is read as a stream from its start instead, so the entries before the damage still count.
  */
 final class ArchiveEntries {
