@@ -189,9 +189,16 @@ final class ArchiveEntries {
     }
 
     private static void readTar(FileSystem fs, Path path, boolean plain, Entries entries) throws IOException {
-        InputStream raw = new BufferedInputStream(fs.open(path));
-        try (TarArchiveInputStream tar = new TarArchiveInputStream(
-                plain ? raw : new GzipCompressorInputStream(raw, true), StandardCharsets.UTF_8.name())) {
+        InputStream in = new BufferedInputStream(fs.open(path));
+        if (!plain) {
+            try {
+                in = new GzipCompressorInputStream(in, true); // true: gzip members one after another, as gunzip reads
+            } catch (IOException e) {
+                in.close();
+                throw entries.damaged(null, 0, e);
+            }
+        }
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(in, StandardCharsets.UTF_8.name())) {
             try {
                 TarArchiveEntry e;
                 while ((e = tar.getNextTarEntry()) != null) {
@@ -208,6 +215,10 @@ final class ArchiveEntries {
                             entries.file(name, bytes);
                         }
                     }
+                }
+                // the reader takes a header cut short for the end of the archive: a tar is whole 512-byte records
+                if (tar.getBytesRead() % TarConstants.DEFAULT_RCDSIZE != 0) {
+                    throw new EOFException("the archive ends inside a " + TarConstants.DEFAULT_RCDSIZE + "-byte record");
                 }
             } catch (IOException e) {
                 throw entries.damaged(null, tar.getBytesRead(), e);
@@ -374,7 +385,7 @@ final class ArchiveEntries {
             String where = handed == 0 ? "before its first entry" : "after " + handed + " entries (last: " + last + ")";
             return new DamagedArchiveException("damaged archive: "
                     + (noDirectory == null ? "" : "no readable central directory (" + causeOf(noDirectory) + "); ")
-                    + (cause == null ? "all " + handed + " entries before it were read"
+                    + (cause == null ? (handed == 0 ? "no entry either" : "all " + handed + " entries before it were read")
                     : "broke at byte " + atByte + ", " + where + ": " + causeOf(cause)), cause);
         }
     }

@@ -237,9 +237,8 @@ class ArchiveEntriesTest {
     @Test
     void tarLinksDevicesDuplicatedNamesAndLargeEntriesAreNamedAndTheRestIsRead() throws Exception {
         byte[] big = random((int) LIMIT + 10, 6);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (OutputStream gz = new GZIPOutputStream(bytes); TarArchiveOutputStream tar = new TarArchiveOutputStream(gz)) {
-            tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+        ByteArrayOutputStream plain = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(plain)) {
             file(tar, "cam/x.jpg", new byte[]{1});
             file(tar, "big.jpg", big);
             tar.putArchiveEntry(new TarArchiveEntry("cam/", TarConstants.LF_DIR));
@@ -257,7 +256,12 @@ class ArchiveEntriesTest {
             tar.closeArchiveEntry();
             file(tar, "last.jpg", new byte[]{3});
         }
-        Handed handed = read("day.tar.gz", bytes.toByteArray());
+        ByteArrayOutputStream gzipped = new ByteArrayOutputStream();
+        try (OutputStream gz = new GZIPOutputStream(gzipped)) {
+            gz.write(plain.toByteArray());
+        }
+        Handed handed = read("day.tar.gz", gzipped.toByteArray());
+        assertEquals(handed.notRead, read("day.tar", plain.toByteArray()).notRead);
         assertEquals(List.of("cam/x.jpg", "cam/x.jpg#2", "last.jpg"), List.copyOf(handed.files.keySet()));
         assertArrayEquals(new byte[]{1}, handed.files.get("cam/x.jpg"));
         assertArrayEquals(new byte[]{2}, handed.files.get("cam/x.jpg#2"));
@@ -266,16 +270,27 @@ class ArchiveEntriesTest {
                         "copy.jpg", "not_scored: hard link to cam/x.jpg",
                         "pipe.jpg", "not_scored: FIFO entry"), handed.notRead);
 
-        // cut inside the large entry (skipped by streaming past it): what came before keeps its place, the
-        // archive says where it broke
-        byte[] cut = Arrays.copyOf(bytes.toByteArray(), bytes.size() / 2);
-        Handed before = new Handed();
-        ArchiveEntries.DamagedArchiveException damaged = assertThrows(ArchiveEntries.DamagedArchiveException.class,
-                () -> ArchiveEntries.read(FileSystem.getLocal(new Configuration()), write("cut.tgz", cut), LIMIT, before));
-        assertEquals(List.of("cam/x.jpg"), List.copyOf(before.files.keySet()));
-        assertEquals(List.of("big.jpg"), List.copyOf(before.notRead.keySet()));
-        assertTrue(damaged.getMessage().startsWith("damaged archive: broke at byte "), damaged.getMessage());
-        assertTrue(damaged.getMessage().contains("after 2 entries (last: big.jpg)"), damaged.getMessage());
+        // cut inside the large entry (skipped by streaming past it), compressed or not: what came before keeps
+        // its place, the archive says where it broke
+        for (Map.Entry<String, byte[]> whole : Map.of("cut.tgz", gzipped.toByteArray(), "cut.tar", plain.toByteArray())
+                .entrySet()) {
+            byte[] cut = Arrays.copyOf(whole.getValue(), whole.getValue().length / 2);
+            Handed before = new Handed();
+            ArchiveEntries.DamagedArchiveException damaged = assertThrows(ArchiveEntries.DamagedArchiveException.class,
+                    () -> ArchiveEntries.read(FileSystem.getLocal(new Configuration()), write(whole.getKey(), cut), LIMIT,
+                            before), whole.getKey());
+            assertEquals(List.of("cam/x.jpg"), List.copyOf(before.files.keySet()));
+            assertEquals(List.of("big.jpg"), List.copyOf(before.notRead.keySet()));
+            assertTrue(damaged.getMessage().startsWith("damaged archive: broke at byte "), damaged.getMessage());
+            assertTrue(damaged.getMessage().contains("after 2 entries (last: big.jpg)"), damaged.getMessage());
+        }
+        // cut inside a header: the entries before it are whole
+        int lastHeader = indexOf(plain.toByteArray(), "last.jpg".getBytes(StandardCharsets.US_ASCII));
+        Handed beforeHeader = new Handed();
+        assertThrows(ArchiveEntries.DamagedArchiveException.class, () -> ArchiveEntries.read(FileSystem.getLocal(
+                new Configuration()), write("cut header.tar", Arrays.copyOf(plain.toByteArray(), lastHeader + 100)),
+                LIMIT, beforeHeader));
+        assertEquals(List.of("cam/x.jpg", "cam/x.jpg#2"), List.copyOf(beforeHeader.files.keySet()));
     }
 
     private static void file(TarArchiveOutputStream tar, String name, byte[] data) throws IOException {
@@ -287,12 +302,20 @@ class ArchiveEntriesTest {
     }
 
     @Test
-    void anArchiveWithoutFilesHandsNothingOver() throws Exception {
+    void anArchiveWithoutFilesHandsNothingOverAndAFileThatIsNoArchiveIsDamaged() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream out = new ZipOutputStream(bytes)) {
             out.putNextEntry(new ZipEntry("only a folder/"));
         }
         assertEquals(0, read("folders.zip", bytes.toByteArray()).files.size());
+        for (String name : List.of("notes.zip", "notes.tar.gz", "notes.tgz", "empty.zip")) {
+            byte[] content = name.startsWith("empty") ? new byte[0] : "not an archive at all".getBytes(StandardCharsets.US_ASCII);
+            ArchiveEntries.DamagedArchiveException damaged = assertThrows(ArchiveEntries.DamagedArchiveException.class,
+                    () -> read(name, content), name);
+            assertTrue(damaged.getMessage().startsWith("damaged archive: "), damaged.getMessage());
+            assertTrue(damaged.getMessage().contains(name.endsWith(".zip") ? "no readable central directory"
+                    : "before its first entry"), damaged.getMessage());
+        }
     }
 
     @Test
