@@ -56,8 +56,8 @@ import static org.apache.spark.sql.functions.udf;
  *
  * <p>Safe to re-run: the partition is written to {@code _staging/} first and then swapped in whole, replacing what
  * an earlier run of the same date left (a killed run leaves only staging, which the next run clears). Incremental:
- * files already scored by the same model version with the same modification time in an earlier partition are
- * skipped.
+ * files already scored without error by the same model version with the same modification time in an earlier
+ * partition are skipped.
  */
 public final class ScoreStage {
     public static final String RUN_DATE = "run_date";
