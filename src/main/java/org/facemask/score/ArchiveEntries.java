@@ -3,6 +3,7 @@ package org.facemask.score;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
+import org.apache.commons.compress.archivers.zip.UnicodePathExtraField;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
 import org.apache.commons.compress.archivers.zip.ZipFile;
@@ -118,9 +119,9 @@ final class ArchiveEntries {
         ZipFile zip;
         HadoopReadChannel channel = HadoopReadChannel.open(fs, path);
         try {
-            // ignoreLocalFileHeader = false: the local headers are read once up front, which applies the Unicode
-            // path fields; a damaged one fails the open and the archive is read as a stream instead
-            zip = new ZipFile(channel, path.toString(), ZIP_DEFAULT_ENCODING, true, false);
+            // ignoreLocalFileHeader = true: each local header is read just before its data (reading them all up
+            // front would read the archive twice), and a damaged one loses only its entry
+            zip = new ZipFile(channel, path.toString(), ZIP_DEFAULT_ENCODING, true, true);
             all = Collections.list(zip.getEntriesInPhysicalOrder());
         } catch (IOException e) {
             channel.close();
@@ -261,11 +262,21 @@ final class ArchiveEntries {
                 + " not supported";
     }
 
-    /** The entry's name; a name without the UTF-8 flag or a Unicode field whose bytes are valid UTF-8 is UTF-8. */
+    /**
+     * The entry's name: UTF-8 if flagged so; else the Info-ZIP Unicode path field, if it was written for these very
+     * bytes; else UTF-8 if the bytes are valid UTF-8 (as some writers leave them); else code page 437.
+     */
     private static String entryName(ZipArchiveEntry e) {
         byte[] raw = e.getRawName();
-        if (e.getNameSource() != ZipArchiveEntry.NameSource.NAME || raw == null) {
+        if (e.getGeneralPurposeBit().usesUTF8ForNames() || raw == null) {
             return e.getName();
+        }
+        if (e.getExtraField(UnicodePathExtraField.UPATH_ID) instanceof UnicodePathExtraField unicode) {
+            CRC32 crc = new CRC32();
+            crc.update(raw);
+            if (crc.getValue() == unicode.getNameCRC32()) {
+                return new String(unicode.getUnicodeName(), StandardCharsets.UTF_8);
+            }
         }
         try {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)

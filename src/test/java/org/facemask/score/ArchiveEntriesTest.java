@@ -117,6 +117,19 @@ class ArchiveEntriesTest {
         Handed handed = read("names.zip", zip);
         assertEquals(List.of("Grüße ½.jpg", "маска.jpg", "café.jpg", "after.jpg"), List.copyOf(handed.files.keySet()));
         assertArrayEquals(new byte[]{4}, handed.files.get("after.jpg"));
+
+        // a name code page 437 cannot spell, stored escaped (%U043C...) with its UTF-8 form in a Unicode path field
+        ByteArrayOutputStream unicode = new ByteArrayOutputStream();
+        try (ZipArchiveOutputStream out = new ZipArchiveOutputStream(unicode)) {
+            out.setEncoding("Cp437");
+            out.setUseLanguageEncodingFlag(false);
+            out.setFallbackToUTF8(false);
+            out.setCreateUnicodeExtraFields(ZipArchiveOutputStream.UnicodeExtraFieldPolicy.NOT_ENCODEABLE);
+            out.putArchiveEntry(new ZipArchiveEntry("маска.jpg"));
+            out.write(5);
+            out.closeArchiveEntry();
+        }
+        assertEquals(List.of("маска.jpg"), List.copyOf(read("unicode field.zip", unicode.toByteArray()).files.keySet()));
     }
 
     @Test
