@@ -6,10 +6,6 @@ final class Checks {
     }
 
     static int intIn(String key, int value, int min, int max) {
-        return (int) longIn(key, value, min, max);
-    }
-
-    static long longIn(String key, long value, long min, long max) {
         if (value < min || value > max) {
             throw new ConfigError(key + " must be between " + min + " and " + max + ", got " + value);
         }

@@ -41,6 +41,15 @@ public record ScoreSettings(URI model, URI input, URI output, LocalDate runDate,
                 Checks.intIn("score.partitions", c.getInt("partitions"), 0, 100_000),
                 Checks.intIn("score.rows-per-file", c.getInt("rows-per-file"), 1, 100_000_000),
                 c.getBoolean("faces"),
-                Checks.longIn("score.max-entry-bytes", c.getBytes("max-entry-bytes"), 1, MAX_ENTRY_BYTES_LIMIT));
+                maxEntryBytes(c));
+    }
+
+    private static long maxEntryBytes(Config c) {
+        long bytes = c.getBytes("max-entry-bytes");
+        if (bytes < 1 || bytes > MAX_ENTRY_BYTES_LIMIT) {
+            throw new ConfigError("score.max-entry-bytes must be between 1 byte and 1GiB (" + MAX_ENTRY_BYTES_LIMIT
+                    + " bytes), got " + bytes);
+        }
+        return bytes;
     }
 }
