@@ -1,5 +1,8 @@
 package org.facemask.job;
 
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -10,9 +13,6 @@ import org.facemask.model.Dl4jModel;
 import org.facemask.model.ModelDirectory;
 import org.facemask.samples.SyntheticFaces;
 import org.facemask.testing.FaceCollage;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.facemask.testing.SharedFiles;
 import org.facemask.testing.StreamedZip;
 import org.facemask.testing.TestImages;
