@@ -12,13 +12,18 @@ import java.time.format.DateTimeParseException;
  * @param input        a folder (scanned recursively), a file, or a glob; .zip/.tar/.tar.gz inside are opened
  * @param output       the scores dataset, partitioned by run_date
  * @param runDate      the partition this run writes (replaced as a whole on a re-run)
- * @param incremental  skip files already scored by the same model version with the same modification time
+ * @param incremental  skip files already scored without error by the same model version with the same
+ *                     modification time
  * @param partitions   Spark partitions for reading and scoring; 0 = automatic
  * @param rowsPerFile  rows per output Parquet file, to keep files few and large
  * @param faces        detect the faces in each photo and score each (settings in {@link FacesSettings})
+ * @param maxEntryBytes archive entries larger than this are not read (a row says so): an entry is read whole
  */
 public record ScoreSettings(URI model, URI input, URI output, LocalDate runDate, boolean incremental,
-                            int partitions, int rowsPerFile, boolean faces) {
+                            int partitions, int rowsPerFile, boolean faces, long maxEntryBytes) {
+    /** An entry is read into one array: Java's arrays end a little below 2 GiB; 1 GiB leaves room for two tasks. */
+    private static final long MAX_ENTRY_BYTES_LIMIT = 1L << 30;
+
     public static ScoreSettings from(Config c) {
         String date = c.getString("run-date").trim();
         LocalDate runDate;
@@ -35,6 +40,16 @@ public record ScoreSettings(URI model, URI input, URI output, LocalDate runDate,
                 c.getBoolean("incremental"),
                 Checks.intIn(c, "score.partitions", 0, 100_000),
                 Checks.intIn(c, "score.rows-per-file", 1, 100_000_000),
-                c.getBoolean("faces"));
+                c.getBoolean("faces"),
+                maxEntryBytes(c));
+    }
+
+    private static long maxEntryBytes(Config c) {
+        long bytes = c.getBytes("max-entry-bytes");
+        if (bytes < 1 || bytes > MAX_ENTRY_BYTES_LIMIT) {
+            throw new ConfigError("score.max-entry-bytes must be between 1 byte and 1GiB (" + MAX_ENTRY_BYTES_LIMIT
+                    + " bytes), got " + bytes);
+        }
+        return bytes;
     }
 }

@@ -45,8 +45,12 @@ public record InputFile(String path, String label, long sizeBytes, long modifica
      * as a URI and throws URISyntaxException).
      */
     public InputStream open(Configuration conf) throws IOException {
-        Path p = new Path(path);
-        FileSystem fs = p.getFileSystem(conf);
-        return (fs instanceof ChecksumFileSystem checksummed ? checksummed.getRawFileSystem() : fs).open(p);
+        return fileSystem(conf).open(new Path(path));
+    }
+
+    /** The file system to read the file through: on local disk the raw one, as {@link #open} explains. */
+    public FileSystem fileSystem(Configuration conf) throws IOException {
+        FileSystem fs = new Path(path).getFileSystem(conf);
+        return fs instanceof ChecksumFileSystem checksummed ? checksummed.getRawFileSystem() : fs;
     }
 }

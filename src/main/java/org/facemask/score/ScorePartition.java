@@ -1,5 +1,6 @@
 package org.facemask.score;
 
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
@@ -46,13 +47,15 @@ final class ScorePartition implements FlatMapFunction<Iterator<InputFile>, Row> 
     private final Timers timers;
     /** Null: the whole image is one face (as the training images); else every face found is scored. */
     private final DetectorModel detector;
+    /** Archive entries larger than this are a row with the reason, never buffered (score.max-entry-bytes). */
+    private final long maxEntryBytes;
 
     /** Task-seconds per phase, for the run's closing log line and the benchmark. */
     record Timers(LongAccumulator read, LongAccumulator decode, LongAccumulator inference) implements java.io.Serializable {
     }
 
     ScorePartition(BroadcastHadoopConf hadoop, ImageSettings image, List<String> classes, SparkInference.Handle model,
-                   int batchSize, Timers timers, DetectorModel detector) {
+                   int batchSize, Timers timers, DetectorModel detector, long maxEntryBytes) {
         this.hadoop = hadoop;
         this.image = image;
         this.classes = List.copyOf(classes);
@@ -60,6 +63,7 @@ final class ScorePartition implements FlatMapFunction<Iterator<InputFile>, Row> 
         this.batchSize = batchSize;
         this.timers = timers;
         this.detector = detector;
+        this.maxEntryBytes = maxEntryBytes;
     }
 
     /** A row of {@link ScoreStage#SCORED}; {@code face} is null when whole images are scored. */
@@ -120,26 +124,50 @@ final class ScorePartition implements FlatMapFunction<Iterator<InputFile>, Row> 
 
             private void read(InputFile file) {
                 Timestamp modified = new Timestamp(file.modificationTime());
+                if (!file.readable()) { // rejected by the listing (a FIFO, a loop, a name not in UTF-8): never opened
+                    ready.add(row(file.path(), modified, file.sizeBytes(), noFace(), null, null,
+                            file.rejection().code() + ": " + file.detail()));
+                    return;
+                }
                 long start = System.nanoTime();
                 Path path = new Path(file.path());
-                try (InputStream in = path.getFileSystem(hadoop.get()).open(path)) {
+                try {
+                    FileSystem fs = file.fileSystem(hadoop.get());
                     if (ArchiveEntries.isArchive(file.path())) {
-                        ArchiveEntries.read(file.path(), in, (name, size, bytes, error) -> {
-                            String entryPath = file.path() + "!/" + name;
-                            if (bytes == null) {
-                                ready.add(row(entryPath, modified, size, noFace(), null, null, error));
-                            } else {
-                                decode(entryPath, modified, bytes);
-                            }
-                        });
+                        readArchive(fs, path, file, modified);
                     } else {
-                        byte[] bytes = Storage.readAll(in, file.sizeBytes());
+                        byte[] bytes;
+                        try (InputStream in = fs.open(path)) {
+                            bytes = Storage.readAll(in, file.sizeBytes());
+                        }
                         timers.read().add(System.nanoTime() - start);
                         decode(file.path(), modified, bytes);
                     }
+                } catch (ArchiveEntries.DamagedArchiveException e) {
+                    // the entries before the damage have their rows; this one says where the archive broke off
+                    ready.add(row(file.path(), modified, file.sizeBytes(), noFace(), null, null, e.getMessage()));
                 } catch (IOException | RuntimeException | OutOfMemoryError e) {
+                    ready.add(row(file.path(), modified, file.sizeBytes(), noFace(), null, null, "cannot read: " + e));
+                }
+            }
+
+            /** One row per entry (scored, or why not); an archive without any file gets one row of its own. */
+            private void readArchive(FileSystem fs, Path path, InputFile file, Timestamp modified) throws IOException {
+                String prefix = file.path() + ArchiveEntries.SEPARATOR;
+                int entries = ArchiveEntries.read(fs, path, maxEntryBytes, new ArchiveEntries.EntryHandler() {
+                    @Override
+                    public void file(String name, byte[] bytes) {
+                        decode(prefix + name, modified, bytes);
+                    }
+
+                    @Override
+                    public void notRead(String name, long size, String reason) {
+                        ready.add(row(prefix + name, modified, size, noFace(), null, null, reason));
+                    }
+                });
+                if (entries == 0) {
                     ready.add(row(file.path(), modified, file.sizeBytes(), noFace(), null, null,
-                            (ArchiveEntries.isArchive(file.path()) ? "damaged archive: " : "cannot read: ") + e));
+                            "empty_archive: no file entries"));
                 }
             }
 

@@ -8,8 +8,11 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -40,7 +43,12 @@ import java.util.Set;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.udf;
 
 /**
  * Nightly bulk scoring. One row per image in the {@code run_date} partition of the output:
@@ -48,8 +56,8 @@ import static org.apache.spark.sql.functions.lit;
  *
  * <p>Safe to re-run: the partition is written to {@code _staging/} first and then swapped in whole, replacing what
  * an earlier run of the same date left (a killed run leaves only staging, which the next run clears). Incremental:
- * files already scored by the same model version with the same modification time in an earlier partition are
- * skipped.
+ * files already scored without error by the same model version with the same modification time in an earlier
+ * partition are skipped.
  */
 public final class ScoreStage {
     public static final String RUN_DATE = "run_date";
@@ -111,7 +119,7 @@ public final class ScoreStage {
             ImageSettings image = guard.withSize(meta.imageSize());
             Dataset<Row> scored = spark.createDataFrame(files.mapPartitions(new ScorePartition(
                     new BroadcastHadoopConf(spark), image, meta.classes(), inference.handle(),
-                    model.inferenceBatch(), timers, detector)), SCORED);
+                    model.inferenceBatch(), timers, detector, settings.maxEntryBytes())), SCORED);
             List<Column> columns = new ArrayList<>(List.of(col("path"), col("modification_time"), col("size_bytes")));
             if (detector != null) {
                 for (String c : List.of("face_index", "box_x", "box_y", "box_w", "box_h", "face_confidence", "faces_found")) {
@@ -154,17 +162,34 @@ public final class ScoreStage {
         return new Result(listed.size(), listed.size() - todo.size(), rows, rows - errors, errors);
     }
 
-    /** Files whose (path, modification time) an earlier partition holds for this model version. */
+    /**
+     * The listed files that no earlier partition holds as scored without error by this model version at the same
+     * modification time. The latest earlier run of a file decides: if its row there has an error, the file is scored
+     * again. An archive is one unit, as it is read as one: its entries' rows ({@code <archive>!/<entry>}) and its own
+     * row all count for it, and one error among them has the whole archive scored again.
+     */
     private List<InputFile> notYetScored(List<InputFile> listed, ScoreSettings settings, String version) {
         if (!Storage.exists(settings.output(), hadoop) || !hasPartitions(settings.output())) {
             return listed;
         }
-        // an archive's entries are recorded as <archive>!/<entry>: the archive is the unit that was read
-        Set<String> done = new HashSet<>();
-        spark.read().parquet(Storage.sparkPath(settings.output()))
+        List<Row> listedRows = listed.stream()
+                .map(f -> RowFactory.create(f.path(), new Timestamp(f.modificationTime()))).toList();
+        Dataset<Row> listedFiles = spark.createDataFrame(listedRows, new StructType()
+                .add("listed_path", DataTypes.StringType, false).add("listed_time", DataTypes.TimestampType, false));
+        // a row's path names the file it was read from: itself, or for an entry the archive before "!/"
+        UserDefinedFunction sources = udf((UDF1<String, String[]>) path ->
+                ArchiveEntries.sourcesOf(path).toArray(String[]::new), DataTypes.createArrayType(DataTypes.StringType));
+        Dataset<Row> earlier = spark.read().parquet(Storage.sparkPath(settings.output()))
                 .where(col(RUN_DATE).notEqual(lit(settings.runDate().toString())).and(col("model_version").equalTo(version)))
-                .select(org.apache.spark.sql.functions.substring_index(col("path"), "!/", 1), col("modification_time"))
-                .distinct().collectAsList()
+                .select(explode(sources.apply(col("path"))).alias("source"), col("modification_time").alias("source_time"),
+                        col(RUN_DATE), col("error").isNotNull().alias("failed"));
+        Set<String> done = new HashSet<>();
+        earlier.join(listedFiles, col("source").equalTo(col("listed_path"))
+                        .and(col("source_time").equalTo(col("listed_time"))), "left_semi")
+                .groupBy(col("source"), col("source_time"), col(RUN_DATE)).agg(max(col("failed")).alias("failed"))
+                .groupBy(col("source"), col("source_time")).agg(max(struct(col(RUN_DATE), col("failed"))).alias("latest"))
+                .where(not(col("latest.failed")))
+                .select(col("source"), col("source_time")).collectAsList()
                 .forEach(r -> done.add(r.getString(0) + "\n" + r.getTimestamp(1).getTime()));
         return listed.stream().filter(f -> !done.contains(f.path() + "\n" + f.modificationTime())).toList();
     }

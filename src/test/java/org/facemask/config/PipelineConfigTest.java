@@ -168,6 +168,21 @@ class PipelineConfigTest {
     }
 
     @Test
+    void maxEntryBytesIsASizeWithUnitsAndOutOfRangeValuesNameTheKey() {
+        List<String> score = List.of("score.model=/m", "score.input=/in", "score.output=/out");
+        assertEquals(64L << 20, PipelineConfig.load(null, score).score().maxEntryBytes());
+        List<String> larger = new java.util.ArrayList<>(score);
+        larger.add("score.max-entry-bytes=200MiB");
+        assertEquals(200L << 20, PipelineConfig.load(null, larger).score().maxEntryBytes());
+        for (String bad : List.of("0", "2GiB", "lots")) {
+            List<String> args = new java.util.ArrayList<>(score);
+            args.add("score.max-entry-bytes=" + bad);
+            String message = assertThrows(ConfigError.class, () -> PipelineConfig.load(null, args).score()).getMessage();
+            assertTrue(message.contains("max-entry-bytes"), bad + ": " + message);
+        }
+    }
+
+    @Test
     void detectSideIsOneSideOrAListOfDifferentSides() {
         List<String> yunet = List.of("faces.model=/m/yunet.onnx");
         assertEquals(List.of(1024), PipelineConfig.load(null, yunet).faces().detectSides());
