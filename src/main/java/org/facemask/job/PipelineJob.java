@@ -3,7 +3,10 @@ package org.facemask.job;
 import org.apache.hadoop.conf.Configuration;
 import org.facemask.config.PipelineConfig;
 import org.facemask.model.BaseWeightsSource;
+import org.facemask.storage.Location;
 import org.facemask.storage.Storage;
+
+import java.util.List;
 
 /**
  * {@code pipeline}: prepare, train and evaluate in one Spark session, as the README's first command runs them on
@@ -25,9 +28,13 @@ final class PipelineJob implements Job {
     public Run plan(PipelineConfig config) {
         Run prepare = new PrepareJob().plan(config);
         Configuration hadoop = Storage.hadoopConf(config.spark().conf());
-        config.train();
-        config.evaluate();
-        BaseWeightsSource.resolve(config.model(), config.image().size(), hadoop);
+        BaseWeightsSource weights = BaseWeightsSource.resolve(config.model(), config.image().size(), hadoop);
+        // every output apart from every input, model and earlier output, before the first one is written
+        List<Location> prepared = List.of(new Location("prepare.input", config.prepare().input()),
+                new Location("prepare.output", config.prepare().output()));
+        TrainJob.checkedOutput(config.train(), weights, prepared, hadoop);
+        EvaluateJob.checkedOutput(config.evaluate(), List.of(prepared.get(0), prepared.get(1),
+                new Location("train.output", config.train().output())), hadoop);
         return spark -> {
             prepare.run(spark);
             new TrainJob().plan(config).run(spark);

@@ -5,7 +5,11 @@ import org.facemask.config.ImageSettings;
 import org.facemask.config.PipelineConfig;
 import org.facemask.config.PrepareSettings;
 import org.facemask.prepare.PrepareStage;
+import org.facemask.storage.Location;
+import org.facemask.storage.OutputLocation;
 import org.facemask.storage.Storage;
+
+import java.util.List;
 
 /** {@code prepare}: image folders to a de-duplicated, split Parquet dataset. */
 final class PrepareJob implements Job {
@@ -25,8 +29,11 @@ final class PrepareJob implements Job {
         PrepareSettings prepare = config.prepare();
         Configuration hadoop = Storage.hadoopConf(config.spark().conf());
         StorageChecks.requireFolder("prepare.input", prepare.input(), hadoop);
-        StorageChecks.requireNewOutput("prepare.output", prepare.output(), prepare.overwrite(), "prepare.overwrite", hadoop);
-        StorageChecks.requireApart("prepare.input", prepare.input(), "prepare.output", prepare.output());
-        return spark -> new PrepareStage(spark).run(prepare, image);
+        OutputLocation output = OutputLocation.checked(OutputLocation.Writer.PREPARE, prepare.output(),
+                prepare.overwrite(), List.of(new Location("prepare.input", prepare.input())), hadoop);
+        return spark -> {
+            output.replace(spark.sparkContext().hadoopConfiguration());
+            new PrepareStage(spark).run(prepare, image);
+        };
     }
 }

@@ -42,7 +42,6 @@ public final class PrepareStage {
     public PrepareSummary run(PrepareSettings settings, ImageSettings image) {
         long start = System.nanoTime();
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-        Storage.clearOutput(settings.output(), settings.overwrite(), hadoop);
 
         ImageFolder folder = ImageFolder.read(spark, settings.input(), image, settings.listingThreads(),
                 settings.partitions());
