@@ -3,6 +3,7 @@ package org.facemask.config;
 import com.typesafe.config.Config;
 
 import java.net.URI;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
@@ -16,9 +17,11 @@ import java.time.format.DateTimeParseException;
  * @param partitions   Spark partitions for reading and scoring; 0 = automatic
  * @param rowsPerFile  rows per output Parquet file, to keep files few and large
  * @param faces        detect the faces in each photo and score each (settings in {@link FacesSettings})
+ * @param allowEmpty   an input that lists no file writes an empty partition instead of failing the run
+ * @param lockTimeout  a lease on the output and date not renewed for this long belongs to a dead run
  */
 public record ScoreSettings(URI model, URI input, URI output, LocalDate runDate, boolean incremental,
-                            int partitions, int rowsPerFile, boolean faces) {
+                            int partitions, int rowsPerFile, boolean faces, boolean allowEmpty, Duration lockTimeout) {
     public static ScoreSettings from(Config c) {
         String date = c.getString("run-date").trim();
         LocalDate runDate;
@@ -35,6 +38,8 @@ public record ScoreSettings(URI model, URI input, URI output, LocalDate runDate,
                 c.getBoolean("incremental"),
                 Checks.intIn("score.partitions", c.getInt("partitions"), 0, 100_000),
                 Checks.intIn("score.rows-per-file", c.getInt("rows-per-file"), 1, 100_000_000),
-                c.getBoolean("faces"));
+                c.getBoolean("faces"),
+                c.getBoolean("allow-empty"),
+                Duration.ofMillis(Checks.positive("score.lock-timeout", c.getDuration("lock-timeout").toMillis())));
     }
 }
