@@ -138,7 +138,7 @@ public final class OutputLocation {
             Set<String> names = Arrays.stream(fs.listStatus(path)).map(s -> s.getPath().getName())
                     .collect(Collectors.toCollection(TreeSet::new));
             if (!names.isEmpty() && !isOurs(fs, path, names)) {
-                return key() + ": " + shown + " holds files that are not a " + writer.code() + " output ("
+                return key() + ": " + shown + " holds files that no earlier " + writer.code() + " run wrote ("
                         + shownNames(names) + "); " + writer.code() + ".overwrite replaces only an empty folder or an "
                         + "earlier " + writer.code() + " output (with " + MARKER + ", or " + writer.olderOutput
                         + "): choose another folder, or move those files away yourself";

@@ -102,7 +102,7 @@ class OutputLocationTest {
         assertTrue(Files.exists(out.resolve(OutputLocation.MARKER)));
         // another job's marked output is not ours
         ConfigError otherJob = assertThrows(ConfigError.class, () -> OutputLocation.checked(TRAIN, out.toUri(), true, List.of(), conf));
-        assertTrue(otherJob.getMessage().contains("not a train output"), otherJob.getMessage());
+        assertTrue(otherJob.getMessage().contains("no earlier train run wrote"), otherJob.getMessage());
         // an empty folder is
         Path empty = Files.createDirectories(tmp.resolve("empty"));
         OutputLocation.checked(TRAIN, empty.toUri(), true, List.of(), conf).replace(conf);
