@@ -229,6 +229,33 @@ class PrepareJobTest {
         assertTrue(scheme.stderr().contains("prepare.input"), scheme.stderr());
     }
 
+    /** The pipeline checks every stage's output against every input, model and earlier output before Spark starts. */
+    @Test
+    void thePipelineRefusesOverlappingOutputsBeforeSparkStarts() {
+        Path p = tmp.resolve("pipe/prepared");
+        Path m = tmp.resolve("pipe/model");
+        for (String[] clash : new String[][]{
+                {"evaluate.output=file://localhost" + m + "/", "evaluate.output"},
+                {"train.output=" + p + "/model", "train.output"},
+                {"evaluate.output=" + input.resolve("eval"), "prepare.input"}}) {
+            JobRunner.Outcome refused = runMain("pipeline", "spark.master=local[1]", "model.base.weights=none",
+                    "prepare.input=" + input, "prepare.output=" + p, "train.input=" + p, "train.output=" + m,
+                    "evaluate.model=" + m, "evaluate.input=" + p, "evaluate.output=" + tmp.resolve("pipe/eval"), clash[0]);
+            assertEquals(2, refused.exitCode(), clash[0] + ": " + refused.stderr());
+            assertTrue(refused.stderr().contains(clash[1]) && refused.stderr().contains("an output must not"), refused.stderr());
+        }
+        assertTrue(!Files.exists(tmp.resolve("pipe")), "nothing written");
+    }
+
+    /** Row 14: a secret in an s3a:// URI was echoed; it is refused, masked, and the right settings named. */
+    @Test
+    void credentialsInAUriAreRefusedWithoutEchoingThem() {
+        JobRunner.Outcome refused = prepare(tmp.resolve("o"), "prepare.input=s3a://AKIAIOSFODNN7:wJalrXUtnFEMI/K7MDENG@bucket/faces");
+        assertEquals(2, refused.exitCode());
+        assertTrue(!refused.stderr().contains("wJalrXUtnFEMI") && !refused.stderr().contains("K7MDENG"), refused.stderr());
+        assertTrue(refused.stderr().contains("prepare.input") && refused.stderr().contains("fs.s3a.access.key"), refused.stderr());
+    }
+
     /** file:// and file://localhost/ URIs work as well as plain paths (row 14: localhost gave a raw stack trace). */
     @Test
     void aFileOnlyUriWorksAsWellAsAPath() {
