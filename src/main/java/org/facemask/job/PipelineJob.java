@@ -6,6 +6,7 @@ import org.facemask.model.BaseWeightsSource;
 import org.facemask.storage.Location;
 import org.facemask.storage.Storage;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -30,11 +31,11 @@ final class PipelineJob implements Job {
         Configuration hadoop = Storage.hadoopConf(config.spark().conf());
         BaseWeightsSource weights = BaseWeightsSource.resolve(config.model(), config.image().size(), hadoop);
         // every output apart from every input, model and earlier output, before the first one is written
-        List<Location> prepared = List.of(new Location("prepare.input", config.prepare().input()),
-                new Location("prepare.output", config.prepare().output()));
-        TrainJob.checkedOutput(config.train(), weights, prepared, hadoop);
-        EvaluateJob.checkedOutput(config.evaluate(), List.of(prepared.get(0), prepared.get(1),
-                new Location("train.output", config.train().output())), hadoop);
+        List<Location> earlier = new ArrayList<>(List.of(new Location("prepare.input", config.prepare().input()),
+                new Location("prepare.output", config.prepare().output())));
+        TrainJob.checkedOutput(config.train(), weights, earlier, hadoop);
+        earlier.add(new Location("train.output", config.train().output()));
+        EvaluateJob.checkedOutput(config.evaluate(), earlier, hadoop);
         return spark -> {
             prepare.run(spark);
             new TrainJob().plan(config).run(spark);
