@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.time.Duration;
 
 /**
  * Puts one run's partition ({@code run_date=...}) in place of the one an earlier run of the same date wrote, so
@@ -18,7 +19,8 @@ import java.net.URI;
  * {@code _staging/<partition>.<run id>}; then the old partition is moved aside to {@code _replaced/<partition>}
  * with one rename, the staged one renamed in, and only then is the old one deleted. The next run of the date
  * tidies up first ({@link #tidy}): it puts the old partition back if the new one never arrived, deletes the
- * aside copy if it did, and deletes what killed runs staged. Spark's readers skip {@code _}-folders.
+ * aside copy if it did, and deletes what killed runs staged; a run of any other date does the same for partitions
+ * left aside ({@link #tidyOthers}). Spark's readers skip {@code _}-folders.
  *
  * <p>A rename is one atomic step on local disk and HDFS. On S3 a rename copies every file and then deletes the
  * originals, so there a kill during a rename can leave a partition partly copied (README, "Guarantees").
@@ -94,6 +96,33 @@ final class PartitionSwap {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot tidy up after an earlier run of " + partition + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Tidies every other partition a killed run left moved aside (its rows would be missing for readers, and an
+     * incremental run would score its files again), each under its own lease; one another run holds is left to it.
+     */
+    static void tidyOthers(URI output, String ours, Duration leaseTimeout, Configuration conf) {
+        Path replaced = new Path(new Path(output), REPLACED);
+        FileSystem fs = Storage.fileSystem(output, conf);
+        try {
+            if (!fs.exists(replaced)) {
+                return;
+            }
+            for (FileStatus s : fs.listStatus(replaced)) {
+                String name = s.getPath().getName();
+                if (name.equals(ours)) {
+                    continue;
+                }
+                try (PartitionLease lease = PartitionLease.acquire(output, name, leaseTimeout, conf)) {
+                    new PartitionSwap(output, name, lease.runId(), conf).tidy();
+                } catch (PartitionLease.HeldException e) {
+                    LOG.info("{} is being replaced by another run; left to it", name);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + replaced + ": " + e.getMessage(), e);
         }
     }
 

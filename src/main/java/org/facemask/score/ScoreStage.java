@@ -91,6 +91,7 @@ public final class ScoreStage {
         try (PartitionLease lease = PartitionLease.acquire(settings.output(), partitionName, settings.lockTimeout(), hadoop)) {
             PartitionSwap swap = new PartitionSwap(settings.output(), partitionName, lease.runId(), hadoop);
             swap.tidy();
+            PartitionSwap.tidyOthers(settings.output(), partitionName, settings.lockTimeout(), hadoop);
             return score(modelDir, model, guard, settings, detector, lease, swap);
         }
     }

@@ -160,6 +160,25 @@ class PartitionSwapTest {
         assertTrue(swaps > 8, "the kills came while swaps were under way: " + swaps + " swaps");
     }
 
+    /** A partition a killed run of another date left aside is put back by the next run of any date, unless leased. */
+    @Test
+    void anotherDateLeftAsideIsPutBackByTheNextRunUnlessItIsLeased() throws IOException {
+        writeVersion(partition(), 1);
+        assertThrows(IllegalStateException.class, staged("killed", 2, step -> {
+            throw new IllegalStateException("killed after " + step);
+        })::swapIn);
+        java.time.Duration timeout = java.time.Duration.ofMinutes(5);
+        try (PartitionLease held = PartitionLease.acquire(tmp.toUri(), SwapChild.PARTITION, timeout, conf)) {
+            PartitionSwap.tidyOthers(tmp.toUri(), "run_date=2026-11-02", timeout, conf);
+            assertEquals(0, wholeVersion(partition()), "a leased date is left to its run");
+            assertEquals(1, wholeVersion(aside()));
+        }
+        PartitionSwap.tidyOthers(tmp.toUri(), "run_date=2026-11-02", timeout, conf);
+        assertEquals(1, wholeVersion(partition()));
+        assertFalse(Files.exists(aside()));
+        assertFalse(Files.exists(tmp.resolve(PartitionLease.LOCKS).resolve(SwapChild.PARTITION + ".lock")));
+    }
+
     static ProcessBuilder child(String... args) {
         List<String> command = new java.util.ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
