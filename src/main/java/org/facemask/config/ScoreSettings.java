@@ -40,6 +40,14 @@ public record ScoreSettings(URI model, URI input, URI output, LocalDate runDate,
                 Checks.intIn("score.rows-per-file", c.getInt("rows-per-file"), 1, 100_000_000),
                 c.getBoolean("faces"),
                 c.getBoolean("allow-empty"),
-                Duration.ofMillis(Checks.positive("score.lock-timeout", c.getDuration("lock-timeout").toMillis())));
+                positiveDuration(c, "lock-timeout"));
+    }
+
+    private static Duration positiveDuration(Config c, String key) {
+        Duration d = c.getDuration(key);
+        if (d.isZero() || d.isNegative()) {
+            throw new ConfigError("score." + key + " must be a positive duration such as 30m, got " + d);
+        }
+        return d;
     }
 }

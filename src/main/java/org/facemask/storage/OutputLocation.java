@@ -102,7 +102,10 @@ public final class OutputLocation {
         try {
             FileSystem fs = path.getFileSystem(conf);
             if (fs.exists(path)) {
-                LOG.info("replacing the earlier {} output {} ({} entries)", writer.code(), path, fs.listStatus(path).length);
+                int entries = fs.listStatus(path).length;
+                if (entries > 0) {
+                    LOG.info("replacing the earlier {} output {} ({} entries)", writer.code(), path, entries);
+                }
                 if (!fs.delete(path, true)) {
                     throw new IOException("delete returned false");
                 }
