@@ -38,6 +38,11 @@ public record PrepareSettings(List<URI> inputs, URI output, boolean overwrite, S
     public record FaceSource(double margin, int minSize, IncorrectMask incorrectMask) implements java.io.Serializable {
     }
 
+    /** The key the inputs were set with, for messages: prepare.input (one source) or prepare.inputs. */
+    public String inputKey() {
+        return inputs.size() == 1 ? "prepare.input" : "prepare.inputs";
+    }
+
     /** @param faceMargin faces.margin: the one crop margin of scoring and of training from annotated photos */
     public static PrepareSettings from(Config c, double faceMargin) {
         return new PrepareSettings(

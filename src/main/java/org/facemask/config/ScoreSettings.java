@@ -3,6 +3,7 @@ package org.facemask.config;
 import com.typesafe.config.Config;
 
 import java.net.URI;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
@@ -18,9 +19,12 @@ import java.time.format.DateTimeParseException;
  * @param rowsPerFile  rows per output Parquet file, to keep files few and large
  * @param faces        detect the faces in each photo and score each (settings in {@link FacesSettings})
  * @param maxEntryBytes archive entries larger than this are not read (a row says so): an entry is read whole
+ * @param allowEmpty    an input that lists no file writes an empty partition instead of failing the run
+ * @param lockTimeout   a lease on the output and date not renewed for this long belongs to a dead run
  */
 public record ScoreSettings(URI model, URI input, URI output, LocalDate runDate, boolean incremental,
-                            int partitions, int rowsPerFile, boolean faces, long maxEntryBytes) {
+                            int partitions, int rowsPerFile, boolean faces, long maxEntryBytes, boolean allowEmpty,
+                            Duration lockTimeout) {
     /** An entry is read into one array: Java's arrays end a little below 2 GiB; 1 GiB leaves room for two tasks. */
     private static final long MAX_ENTRY_BYTES_LIMIT = 1L << 30;
 
@@ -41,7 +45,9 @@ public record ScoreSettings(URI model, URI input, URI output, LocalDate runDate,
                 Checks.intIn(c, "score.partitions", 0, 100_000),
                 Checks.intIn(c, "score.rows-per-file", 1, 100_000_000),
                 c.getBoolean("faces"),
-                maxEntryBytes(c));
+                maxEntryBytes(c),
+                c.getBoolean("allow-empty"),
+                positiveDuration(c, "lock-timeout"));
     }
 
     private static long maxEntryBytes(Config c) {
@@ -51,5 +57,13 @@ public record ScoreSettings(URI model, URI input, URI output, LocalDate runDate,
                     + " bytes), got " + bytes);
         }
         return bytes;
+    }
+
+    private static Duration positiveDuration(Config c, String key) {
+        Duration d = c.getDuration(key);
+        if (d.isZero() || d.isNegative()) {
+            throw new ConfigError("score." + key + " must be a positive duration such as 30m, got " + d);
+        }
+        return d;
     }
 }

@@ -24,6 +24,8 @@ import org.facemask.prepare.ImageFolder;
 import org.facemask.prepare.PreparedColumns;
 import org.facemask.prepare.VocFolder;
 import org.facemask.prepare.PreparedDataset;
+import org.facemask.storage.Location;
+import org.facemask.storage.OutputLocation;
 import org.facemask.storage.Storage;
 
 import java.util.ArrayList;
@@ -59,11 +61,10 @@ final class EvaluateJob implements Job {
         // the model decides the pixels it was trained on; image.max-pixels still guards decoding
         ImageSettings image = config.image().withSize(size);
         StorageChecks.requireFolder("evaluate.input", settings.input(), hadoop);
-        StorageChecks.requireNewOutput("evaluate.output", settings.output(), settings.overwrite(), "evaluate.overwrite", hadoop);
-        StorageChecks.requireApart("evaluate.input", settings.input(), "evaluate.output", settings.output());
         if (VocFolder.isVocFolder(settings.input(), hadoop)) {
             return planFaces(config, directory, hadoop);
         }
+        OutputLocation output = checkedOutput(settings, List.of(), hadoop);
         boolean prepared = Storage.exists(Storage.child(settings.input(), PreparedColumns.SUMMARY_FILE), hadoop);
         PreparedDataset dataset = null;
         if (prepared) {
@@ -73,7 +74,7 @@ final class EvaluateJob implements Job {
         PreparedDataset preparedDataset = dataset;
         return spark -> {
             Configuration sparkHadoop = spark.sparkContext().hadoopConfiguration();
-            Storage.clearOutput(settings.output(), settings.overwrite(), sparkHadoop);
+            output.replace(sparkHadoop);
             ComputationGraph network = directory.loadNetwork(sparkHadoop);
             Map<String, Object> report = new LinkedHashMap<>();
             Dataset<Row> images;
@@ -109,9 +110,10 @@ final class EvaluateJob implements Job {
         EvaluateSettings settings = config.evaluate();
         ModelSettings model = config.model();
         FacesSettings faces = StorageChecks.requireDetectorFiles(config.faces(), hadoop);
+        OutputLocation output = checkedOutput(settings, StorageChecks.detectorFiles(faces), hadoop);
         return spark -> {
             Configuration sparkHadoop = spark.sparkContext().hadoopConfiguration();
-            Storage.clearOutput(settings.output(), settings.overwrite(), sparkHadoop);
+            output.replace(sparkHadoop);
             List<String> classes = directory.metadata().classes();
             DetectorModel detector = DetectorModel.load(faces, sparkHadoop);
             FaceEvaluation.Result result;
@@ -140,6 +142,15 @@ final class EvaluateJob implements Job {
                     endToEnd.get("found_and_correct"), endToEnd.get("faces"), String.join("/", classes),
                     (double) endToEnd.get("share"), settings.output());
         };
+    }
+
+    /** evaluate.output apart from evaluate.input, evaluate.model and {@code more}; new or replaceable. */
+    static OutputLocation checkedOutput(EvaluateSettings settings, List<Location> more, Configuration hadoop) {
+        List<Location> apartFrom = new ArrayList<>(List.of(new Location("evaluate.input", settings.input()),
+                new Location("evaluate.model", settings.model())));
+        apartFrom.addAll(more);
+        return OutputLocation.checked(OutputLocation.Writer.EVALUATE, settings.output(), settings.overwrite(),
+                apartFrom, hadoop);
     }
 
     /** Four photos with several annotated faces, decoded again on the driver for the picture. */

@@ -10,9 +10,12 @@ import org.facemask.model.Backbone;
 import org.facemask.model.BaseWeightsSource;
 import org.facemask.prepare.PreparedDataset;
 import org.facemask.storage.Json;
+import org.facemask.storage.Location;
+import org.facemask.storage.OutputLocation;
 import org.facemask.storage.Storage;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** {@code featurize}: the frozen MobileNetV2 base over a prepared dataset, one feature vector per image. */
@@ -37,13 +40,13 @@ final class FeaturizeJob implements Job {
         Configuration hadoop = Storage.hadoopConf(config.spark().conf());
         PreparedDataset dataset = PreparedDataset.open("featurize.input", settings.input(), hadoop);
         dataset.requireImageSize(image.size());
-        StorageChecks.requireNewOutput("featurize.output", settings.output(), settings.overwrite(),
-                "featurize.overwrite", hadoop);
-        StorageChecks.requireApart("featurize.input", settings.input(), "featurize.output", settings.output());
         BaseWeightsSource weights = BaseWeightsSource.resolve(model, image.size(), hadoop);
+        OutputLocation output = OutputLocation.checked(OutputLocation.Writer.FEATURIZE, settings.output(),
+                settings.overwrite(), List.of(new Location("featurize.input", settings.input()),
+                        new Location("model.base.weights", weights.file())), hadoop);
         return spark -> {
             Configuration sparkHadoop = spark.sparkContext().hadoopConfiguration();
-            Storage.clearOutput(settings.output(), settings.overwrite(), sparkHadoop);
+            output.replace(sparkHadoop);
             Backbone backbone = Backbone.create(model, image.size(), weights, 0, sparkHadoop);
             long count = new FeaturizeStage(spark).run(dataset, backbone, model.engine(), model.inferenceThreads(),
                     model.inferenceBatch(), settings.partitions(), settings.output());

@@ -6,6 +6,8 @@ import org.facemask.config.PipelineConfig;
 import org.facemask.config.PrepareSettings;
 import org.facemask.prepare.PrepareInput;
 import org.facemask.prepare.PrepareStage;
+import org.facemask.storage.Location;
+import org.facemask.storage.OutputLocation;
 import org.facemask.storage.Storage;
 
 import java.util.List;
@@ -27,11 +29,12 @@ final class PrepareJob implements Job {
         ImageSettings image = config.image();
         PrepareSettings prepare = config.prepare();
         Configuration hadoop = Storage.hadoopConf(config.spark().conf());
-        String inputKey = prepare.inputs().size() == 1 ? "prepare.input" : "prepare.inputs";
+        String inputKey = prepare.inputKey();
         prepare.inputs().forEach(input -> StorageChecks.requireFolder(inputKey, input, hadoop));
-        StorageChecks.requireNewOutput("prepare.output", prepare.output(), prepare.overwrite(), "prepare.overwrite", hadoop);
-        prepare.inputs().forEach(input -> StorageChecks.requireApart(inputKey, input, "prepare.output", prepare.output()));
+        OutputLocation output = OutputLocation.checked(OutputLocation.Writer.PREPARE, prepare.output(),
+                prepare.overwrite(), prepare.inputs().stream().map(input -> new Location(inputKey, input)).toList(),
+                hadoop);
         List<PrepareInput> inputs = PrepareStage.listInputs(prepare, hadoop);
-        return spark -> new PrepareStage(spark).run(prepare, image, inputs);
+        return spark -> new PrepareStage(spark).run(prepare, image, inputs, output);
     }
 }

@@ -10,8 +10,11 @@ import org.facemask.score.ScoreInputs;
 import org.facemask.config.FacesSettings;
 import org.facemask.detect.DetectorModel;
 import org.facemask.score.ScoreStage;
+import org.facemask.storage.Location;
 import org.facemask.storage.Storage;
 
+import java.util.ArrayList;
+import java.util.List;
 
 /** {@code score}: bulk scoring of image folders and archives into a run_date-partitioned Parquet dataset. */
 final class ScoreJob implements Job {
@@ -35,8 +38,14 @@ final class ScoreJob implements Job {
         if (!ScoreInputs.isGlob(settings.input())) {
             StorageChecks.requireExists("score.input", settings.input(), hadoop);
         }
-        StorageChecks.requireApart("score.input", settings.input(), "score.output", settings.output());
         FacesSettings faces = settings.faces() ? StorageChecks.requireDetectorFiles(config.faces(), hadoop) : null;
+        List<Location> apartFrom = new ArrayList<>(List.of(new Location("score.input", settings.input()),
+                new Location("score.model", settings.model())));
+        if (faces != null) {
+            apartFrom.addAll(StorageChecks.detectorFiles(faces));
+        }
+        // the output is never replaced as a whole, but a run must not score its own output or write into its model
+        Location.requireApart(new Location("score.output", settings.output()), apartFrom, hadoop);
         return spark -> {
             DetectorModel detector = faces == null ? null : DetectorModel.load(faces, spark.sparkContext().hadoopConfiguration());
             ScoreStage.Result r = new ScoreStage(spark).run(directory, model, image, settings, detector);

@@ -6,10 +6,12 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.facemask.config.ConfigError;
 import org.facemask.config.FacesSettings;
+import org.facemask.storage.Location;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.URI;
+import java.util.List;
 
 /** Checks on configured locations, made through Hadoop's FileSystem before Spark starts. */
 final class StorageChecks {
@@ -53,36 +55,14 @@ final class StorageChecks {
         return faces;
     }
 
-    static void requireNewOutput(String key, URI uri, boolean overwrite, String overwriteKey, Configuration conf) {
-        FileSystem fs = fileSystem(key, uri, conf);
-        try {
-            if (fs.exists(new Path(uri)) && !overwrite) {
-                throw new ConfigError(key + ": " + shown(uri) + " already exists; set " + overwriteKey
-                        + "=true to replace it");
-            }
-        } catch (IOException e) {
-            throw new ConfigError(key + ": cannot check " + uri + " (" + e.getMessage() + ")", e);
-        }
-    }
-
-    /** Replacing an output that contains the input (or sits inside it) would delete or re-read the data itself. */
-    static void requireApart(String inputKey, URI input, String outputKey, URI output) {
-        String in = withSlash(input);
-        String out = withSlash(output);
-        if (in.startsWith(out) || out.startsWith(in)) {
-            throw new ConfigError(outputKey + " (" + output + ") and " + inputKey + " (" + input
-                    + ") must not contain one another");
-        }
+    /** The detector's model files, as locations an output must keep apart from. */
+    static List<Location> detectorFiles(FacesSettings faces) {
+        return List.of(new Location("faces.model", faces.model()), new Location("faces.model-config", faces.modelConfig()));
     }
 
     /** The location as the operator wrote it: no %20 for spaces. */
     private static String shown(URI uri) {
         return new Path(uri).toString();
-    }
-
-    private static String withSlash(URI uri) {
-        String s = uri.normalize().toString();
-        return s.endsWith("/") ? s : s + "/";
     }
 
     private static FileSystem fileSystem(String key, URI uri, Configuration conf) {

@@ -8,8 +8,12 @@ import org.facemask.config.TrainSettings;
 import org.facemask.model.Backbone;
 import org.facemask.model.BaseWeightsSource;
 import org.facemask.prepare.PreparedDataset;
+import org.facemask.storage.Location;
+import org.facemask.storage.OutputLocation;
 import org.facemask.storage.Storage;
 import org.facemask.train.TrainStage;
+
+import java.util.List;
 
 /** {@code train}: a prepared dataset to a model directory. */
 final class TrainJob implements Job {
@@ -31,15 +35,12 @@ final class TrainJob implements Job {
         Configuration hadoop = Storage.hadoopConf(config.spark().conf());
         PreparedDataset dataset = PreparedDataset.open("train.input", settings.input(), hadoop);
         dataset.requireImageSize(image.size());
-        if (!settings.resume()) {
-            StorageChecks.requireNewOutput("train.output", settings.output(), settings.overwrite(), "train.overwrite", hadoop);
-        }
-        StorageChecks.requireApart("train.input", settings.input(), "train.output", settings.output());
         BaseWeightsSource weights = BaseWeightsSource.resolve(model, image.size(), hadoop);
+        OutputLocation output = checkedOutput(settings, weights, List.of(), hadoop);
         return spark -> {
             Configuration sparkHadoop = spark.sparkContext().hadoopConfiguration();
-            if (!settings.resume()) {
-                Storage.clearOutput(settings.output(), settings.overwrite(), sparkHadoop);
+            if (output != null) {
+                output.replace(sparkHadoop);
             }
             Backbone backbone = Backbone.create(model, image.size(), weights, settings.seed(), sparkHadoop);
             TrainStage.Result result = new TrainStage(spark).run(dataset, backbone, model, settings);
@@ -47,5 +48,23 @@ final class TrainJob implements Job {
                             + "test accuracy: %.4f on %d images%n", Storage.child(settings.output(), "model.zip"),
                     settings.output(), result.test().accuracy(), result.test().images());
         };
+    }
+
+    /**
+     * train.output apart from train.input, the base weights and {@code more}; checked as a new or replaceable
+     * output unless train.resume continues what is there.
+     *
+     * @return null with train.resume, where the output is continued, not replaced
+     */
+    static OutputLocation checkedOutput(TrainSettings settings, BaseWeightsSource weights, List<Location> more,
+                                        Configuration hadoop) {
+        List<Location> apartFrom = new java.util.ArrayList<>(List.of(new Location("train.input", settings.input()),
+                new Location("model.base.weights", weights.file())));
+        apartFrom.addAll(more);
+        if (settings.resume()) {
+            Location.requireApart(new Location("train.output", settings.output()), apartFrom, hadoop);
+            return null;
+        }
+        return OutputLocation.checked(OutputLocation.Writer.TRAIN, settings.output(), settings.overwrite(), apartFrom, hadoop);
     }
 }

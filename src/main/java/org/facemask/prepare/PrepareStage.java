@@ -11,6 +11,7 @@ import org.facemask.config.ConfigError;
 import org.facemask.config.ImageSettings;
 import org.facemask.config.PrepareSettings;
 import org.facemask.image.RejectReason;
+import org.facemask.storage.OutputLocation;
 import org.facemask.storage.Storage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +57,7 @@ public final class PrepareStage {
             TreeSet<String> classes = new TreeSet<>();
             inputs.forEach(i -> classes.addAll(i.folderClasses()));
             if (classes.size() < 2) {
-                throw new ConfigError(named(settings.inputs()) + " has " + classes.size() + " class folder(s) with files " + classes + ": a classifier needs"
+                throw new ConfigError(settings.inputKey() + " " + shown(settings.inputs()) + " has " + classes.size() + " class folder(s) with files " + classes + ": a classifier needs"
                         + " at least two, one sub-folder per class, e.g. with_mask/ and without_mask/ (hidden folders"
                         + " are no class)");
             }
@@ -64,8 +65,12 @@ public final class PrepareStage {
         return inputs;
     }
 
-    /** @param inputs what {@link #listInputs} found */
-    public PrepareSummary run(PrepareSettings settings, ImageSettings image, List<PrepareInput> inputs) {
+    /**
+     * @param inputs what {@link #listInputs} found
+     * @param output {@code settings.output()}, checked; replaced only once there is something to write
+     */
+    public PrepareSummary run(PrepareSettings settings, ImageSettings image, List<PrepareInput> inputs,
+                              OutputLocation output) {
         long start = System.nanoTime();
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         List<Row> listingRejects = inputs.stream().flatMap(i -> i.listingRejects().stream()).toList();
@@ -86,14 +91,14 @@ public final class PrepareStage {
             LOG.info("decoded {} images ({} rejected: {}) in {}", candidates.size(), decodedRows - candidates.size(),
                     byReason(rejectedBySource), seconds(decodeStart));
 
-            requireTwoClasses(candidates, settings.inputs(), byReason(rejectedBySource));
+            requireTwoClasses(candidates, settings, byReason(rejectedBySource));
             SplitPlanner.Plan plan = SplitPlanner.plan(candidates, settings.split(), settings.seed());
             Map<Split, Map<String, Long>> counts = plan.counts(classes);
             LOG.info("kept {} unique images, rejected {} copies; split {}; class balance {}", plan.accepted().size(),
                     plan.rejected().size(), counts, PrepareSummary.shares(counts));
 
             // only now: a run that fails before this point leaves an earlier output as it was
-            Storage.clearOutput(settings.output(), settings.overwrite(), hadoop);
+            output.replace(hadoop);
             long writeStart = System.nanoTime();
             long written = writeImages(decoded, plan, settings.output());
             List<Row> planRejects = plan.rejected().stream()
@@ -145,12 +150,12 @@ public final class PrepareStage {
     }
 
     /** Decoding may leave a class with no image at all (every file damaged): train would fail deep inside DL4J. */
-    private static void requireTwoClasses(List<SplitPlanner.Candidate> decoded, List<URI> inputs,
+    private static void requireTwoClasses(List<SplitPlanner.Candidate> decoded, PrepareSettings settings,
                                           Map<String, Long> rejects) {
         Set<String> withImages = new TreeSet<>();
         decoded.forEach(c -> withImages.add(c.label()));
         if (withImages.size() < 2) {
-            throw new IllegalStateException(named(inputs) + ": only " + withImages.size()
+            throw new IllegalStateException(settings.inputKey() + " " + shown(settings.inputs()) + ": only " + withImages.size()
                     + " class(es) hold decodable images " + withImages + " (rejected: " + rejects
                     + "); a classifier needs at least two. Nothing was written.");
         }
@@ -189,9 +194,9 @@ public final class PrepareStage {
         return out;
     }
 
-    /** The input key and its value as the operator set it: prepare.input X, or prepare.inputs [X, Y]. */
-    private static String named(List<URI> inputs) {
-        return inputs.size() == 1 ? "prepare.input " + inputs.get(0) : "prepare.inputs " + inputs;
+    /** The inputs as the operator set them: one location, or the list. */
+    private static String shown(List<URI> inputs) {
+        return inputs.size() == 1 ? inputs.get(0).toString() : inputs.toString();
     }
 
     static String seconds(long startNanos) {

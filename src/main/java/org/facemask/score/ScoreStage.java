@@ -54,8 +54,9 @@ import static org.apache.spark.sql.functions.udf;
  * Nightly bulk scoring. One row per image in the {@code run_date} partition of the output:
  * path, modification_time, size_bytes, label, p_&lt;class&gt; per class, model_version, scored_at, error.
  *
- * <p>Safe to re-run: the partition is written to {@code _staging/} first and then swapped in whole, replacing what
- * an earlier run of the same date left (a killed run leaves only staging, which the next run clears). Incremental:
+ * <p>Safe to re-run: one run at a time per output and date ({@link PartitionLease}); the partition is written to
+ * {@code _staging/} first and then swapped in whole ({@link PartitionSwap}), replacing what an earlier run of the
+ * same date left; a run that lists no file fails rather than replace the date with nothing. Incremental:
  * files already scored without error by the same model version with the same modification time in an earlier
  * partition are skipped.
  */
@@ -94,15 +95,30 @@ public final class ScoreStage {
     /** @param detector null to score whole images; else every face it finds is scored */
     public Result run(ModelDirectory modelDir, ModelSettings model, ImageSettings guard, ScoreSettings settings,
                       DetectorModel detector) {
+        String partitionName = RUN_DATE + "=" + settings.runDate();
+        try (PartitionLease lease = PartitionLease.acquire(settings.output(), partitionName, settings.lockTimeout(), hadoop)) {
+            PartitionSwap swap = new PartitionSwap(settings.output(), partitionName, lease.runId(), hadoop);
+            swap.tidy();
+            PartitionSwap.tidyOthers(settings.output(), partitionName, settings.lockTimeout(), hadoop);
+            return score(modelDir, model, guard, settings, detector, lease, swap);
+        }
+    }
+
+    private Result score(ModelDirectory modelDir, ModelSettings model, ImageSettings guard, ScoreSettings settings,
+                         DetectorModel detector, PartitionLease lease, PartitionSwap swap) {
         long start = System.nanoTime();
         ModelMetadata meta = modelDir.metadata();
         URI partition = Storage.child(settings.output(), RUN_DATE + "=" + settings.runDate());
-        URI staging = Storage.child(Storage.child(settings.output(), "_staging"), RUN_DATE + "=" + settings.runDate());
-        Storage.delete(staging, hadoop); // what a killed run of this date left
+        URI staging = swap.staging();
 
         FileSystem fs = Storage.fileSystem(settings.input(), hadoop);
         List<InputFile> listed = ScoreInputs.list(fs, settings.input());
         double listSeconds = (System.nanoTime() - start) / 1e9;
+        if (listed.isEmpty() && !settings.allowEmpty()) {
+            throw new IllegalStateException("score.input " + settings.input() + " lists no file, so " + partition
+                    + " is left as it was; check the path or glob, or set score.allow-empty=true where a night "
+                    + "without files is expected (the date then gets an empty partition)");
+        }
         List<InputFile> todo = settings.incremental() ? notYetScored(listed, settings, meta.version()) : listed;
         LOG.info("listed {} files under {} in {} s; {} already scored by model {}, {} to score", listed.size(),
                 settings.input(), String.format("%.1f", listSeconds), listed.size() - todo.size(), meta.version(), todo.size());
@@ -150,7 +166,8 @@ public final class ScoreStage {
         long rows = counts.getLong(0);
         long errors = counts.getLong(1);
         long images = counts.getLong(2);
-        swapIn(staging, partition);
+        lease.requireHeld();
+        swap.swapIn();
         double seconds = (System.nanoTime() - start) / 1e9;
         LOG.info("scored {} images{} ({} errors) into {} with model {}; skipped {} files already scored; {} s in all, "
                         + "{} images/s; task-seconds: read {}, decode+resize {}, inference {}; peak heap {} MB, RSS {} MB",
@@ -205,23 +222,6 @@ public final class ScoreStage {
             return false;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + output + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Replaces the date's partition with the staged one: delete, then one rename (atomic on HDFS and local disk). */
-    private void swapIn(URI staging, URI partition) {
-        Path from = new Path(staging);
-        Path to = new Path(partition);
-        try {
-            FileSystem fs = to.getFileSystem(hadoop);
-            fs.delete(to, true);
-            fs.mkdirs(to.getParent());
-            if (!fs.rename(from, to)) {
-                throw new IOException("rename returned false");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot move " + from + " to " + to + " (re-run the date to finish): "
-                    + e.getMessage(), e);
         }
     }
 

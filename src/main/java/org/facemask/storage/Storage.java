@@ -14,7 +14,6 @@ import java.util.Map;
 
 /** Small file operations through Hadoop's FileSystem, so file://, hdfs:// and s3a:// behave alike. */
 public final class Storage {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Storage.class);
     private Storage() {
     }
 
@@ -122,26 +121,6 @@ public final class Storage {
             return readAll(new Path(uri), conf);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + uri + ": " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Makes room for a job's output: an existing one is deleted when {@code overwrite} is on, and refused otherwise
-     * (the job layer already refused it before Spark started; this guards a race with another writer).
-     */
-    public static void clearOutput(URI output, boolean overwrite, Configuration conf) {
-        Path path = new Path(output);
-        try {
-            FileSystem fs = path.getFileSystem(conf);
-            if (fs.exists(path)) {
-                if (!overwrite) {
-                    throw new IllegalStateException("output " + path + " exists and overwrite is off");
-                }
-                LOG.info("replacing existing output {}", path);
-                fs.delete(path, true);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot clear output " + path + ": " + e.getMessage(), e);
         }
     }
 

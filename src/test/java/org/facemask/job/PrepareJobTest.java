@@ -191,13 +191,54 @@ class PrepareJobTest {
 
     @Test
     void existingOutputIsRefusedBeforeSparkStartsUnlessOverwrite() throws Exception {
-        Path out = Files.createDirectories(tmp.resolve("taken"));
-        Files.writeString(out.resolve("keep.txt"), "precious");
+        Path out = tmp.resolve("taken");
+        JobRunner.Outcome first = prepare(out);
+        assertEquals(0, first.exitCode(), first.stderr());
         JobRunner.Outcome refused = prepare(out);
         assertEquals(2, refused.exitCode());
         assertTrue(refused.stderr().contains("prepare.output") && refused.stderr().contains("prepare.overwrite=true"),
                 refused.stderr());
-        assertTrue(Files.exists(out.resolve("keep.txt")));
+        assertTrue(Files.exists(out.resolve("summary.json")));
+    }
+
+    /** Issue #16 row 3: overwrite replaces only an earlier prepare output, never a folder of someone's files. */
+    @Test
+    void overwriteRefusesAFolderOfUnrelatedFilesAndKeepsThem() throws Exception {
+        Path out = Files.createDirectories(tmp.resolve("home"));
+        Files.writeString(out.resolve("keep.txt"), "precious");
+        Files.createDirectories(out.resolve("photos 2019"));
+        JobRunner.Outcome refused = prepare(out, "prepare.overwrite=true");
+        assertEquals(2, refused.exitCode());
+        assertTrue(refused.stderr().contains("prepare.output") && refused.stderr().contains(out.toString())
+                && refused.stderr().contains("keep.txt, photos 2019"), refused.stderr());
+        assertEquals("precious", Files.readString(out.resolve("keep.txt")));
+        assertTrue(Files.isDirectory(out.resolve("photos 2019")));
+    }
+
+    /**
+     * Issue #16 row 1: prepare.output=file:/d with prepare.input=/d/data deleted /d, input included: the check
+     * compared strings. Every spelling of a folder holding the input is refused before anything is deleted.
+     */
+    @Test
+    void anOutputHoldingTheInputIsRefusedWhateverItsSpelling() throws Exception {
+        Path d = tmp.resolve("d");
+        Path data = d.resolve("data");
+        new SyntheticFaces(8).writeDataset(data, 2);
+        long files;
+        try (java.util.stream.Stream<Path> all = Files.walk(d)) {
+            files = all.count();
+        }
+        for (String spelling : List.of("file:" + d, "file://" + d, "file://localhost" + d, d + "/", data + "/..",
+                data.toString(), "file:" + data + "/out")) {
+            JobRunner.Outcome refused = runMain("prepare", "spark.master=local[1]", "prepare.input=" + data,
+                    "prepare.output=" + spelling, "prepare.overwrite=true");
+            assertEquals(2, refused.exitCode(), spelling + ": " + refused.stderr());
+            assertTrue(refused.stderr().contains("prepare.output") && refused.stderr().contains("prepare.input"),
+                    refused.stderr());
+            try (java.util.stream.Stream<Path> all = Files.walk(d)) {
+                assertEquals(files, all.count(), "nothing deleted or added under " + d);
+            }
+        }
     }
 
     @Test
@@ -208,7 +249,7 @@ class PrepareJobTest {
                 missing.stderr());
         JobRunner.Outcome nested = prepare(input.resolve("with_mask/out"));
         assertEquals(2, nested.exitCode());
-        assertTrue(nested.stderr().contains("must not contain"), nested.stderr());
+        assertTrue(nested.stderr().contains("sits inside prepare.input"), nested.stderr());
         JobRunner.Outcome unknownJob = runMain("prepair");
         assertEquals(2, unknownJob.exitCode());
         assertTrue(unknownJob.stderr().contains("unknown job 'prepair'"), unknownJob.stderr());
@@ -253,9 +294,37 @@ class PrepareJobTest {
         assertFalse(Files.exists(out));
     }
 
+    /** The pipeline checks every stage's output against every input, model and earlier output before Spark starts. */
+    @Test
+    void thePipelineRefusesOverlappingOutputsBeforeSparkStarts() {
+        Path p = tmp.resolve("pipe/prepared");
+        Path m = tmp.resolve("pipe/model");
+        for (String[] clash : new String[][]{
+                {"evaluate.output=file://localhost" + m + "/", "evaluate.output"},
+                {"train.output=" + p + "/model", "train.output"},
+                {"evaluate.output=" + input.resolve("eval"), "prepare.input"}}) {
+            JobRunner.Outcome refused = runMain("pipeline", "spark.master=local[1]", "model.base.weights=none",
+                    "prepare.input=" + input, "prepare.output=" + p, "train.input=" + p, "train.output=" + m,
+                    "evaluate.model=" + m, "evaluate.input=" + p, "evaluate.output=" + tmp.resolve("pipe/eval"), clash[0]);
+            assertEquals(2, refused.exitCode(), clash[0] + ": " + refused.stderr());
+            assertTrue(refused.stderr().contains(clash[1]) && refused.stderr().contains("an output must not"), refused.stderr());
+        }
+        assertTrue(!Files.exists(tmp.resolve("pipe")), "nothing written");
+    }
+
+    /** Row 14: a secret in an s3a:// URI was echoed; it is refused, masked, and the right settings named. */
+    @Test
+    void credentialsInAUriAreRefusedWithoutEchoingThem() {
+        JobRunner.Outcome refused = prepare(tmp.resolve("o"), "prepare.input=s3a://AKIAIOSFODNN7:wJalrXUtnFEMI/K7MDENG@bucket/faces");
+        assertEquals(2, refused.exitCode());
+        assertTrue(!refused.stderr().contains("wJalrXUtnFEMI") && !refused.stderr().contains("K7MDENG"), refused.stderr());
+        assertTrue(refused.stderr().contains("prepare.input") && refused.stderr().contains("fs.s3a.access.key"), refused.stderr());
+    }
+
+    /** file:// and file://localhost/ URIs work as well as plain paths (row 14: localhost gave a raw stack trace). */
     @Test
     void aFileOnlyUriWorksAsWellAsAPath() {
-        URI asUri = input.toUri();
+        URI asUri = URI.create("file://localhost" + input.toUri().getRawPath());
         JobRunner.Outcome ok = runMain("prepare", "spark.master=local[1]", "spark.conf.\"spark.ui.enabled\"=false",
                 "image.size=32", "prepare.input=" + asUri, "prepare.output=" + tmp.resolve("uri-out").toUri(),
                 "image.max-pixels=90000");

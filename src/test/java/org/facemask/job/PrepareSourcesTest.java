@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.facemask.config.ImageSettings;
+import org.facemask.config.StorageUri;
 import org.facemask.detect.FaceBox;
 import org.facemask.detect.FaceCrop;
 import org.facemask.image.ImageDecoder;
@@ -148,8 +149,9 @@ class PrepareSourcesTest {
 
         List<Row> images = rows(out.resolve("images"));
         List<Row> rejects = rows(out.resolve("rejects"));
-        String vocSource = voc.toUri().toString();
-        String folderSource = folders.toUri().toString();
+        // sources are recorded as prepare normalises locations (file:///..., no trailing slash)
+        String vocSource = StorageUri.parse("prepare.inputs", voc.toString()).toString();
+        String folderSource = StorageUri.parse("prepare.inputs", folders.toString()).toString();
         Map<String, String> vocOutcome = new TreeMap<>();
         Map<String, String> splitOfPhoto = new HashMap<>();
         ImageDecoder decoder = new ImageDecoder(new ImageSettings(SIZE, 40_000_000));

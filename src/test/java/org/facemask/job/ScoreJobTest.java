@@ -367,6 +367,63 @@ class ScoreJobTest {
         return rows;
     }
 
+    /**
+     * Issue #16 rows 5, 12 and 13 through the job: a run that lists nothing, an output inside the input (spelt as
+     * another URI), and a date another run holds leave the date's partition as it was.
+     */
+    @Test
+    void aRunThatListsNothingOverlapsItsInputOrFindsTheDateLockedChangesNothing() throws Exception {
+        Path few = Files.createDirectories(tmp.resolve("few"));
+        Files.write(few.resolve("a.jpg"), TestImages.encode(new SyntheticFaces(3).draw(true, 90), "jpg"));
+        Files.write(few.resolve("b.png"), TestImages.encode(new SyntheticFaces(4).draw(false, 90), "png"));
+        Path out = tmp.resolve("guarded");
+        String date = "2026-12-01";
+        java.util.function.Function<String[], JobRunner.Outcome> scoreFew = extra -> {
+            List<String> args = new java.util.ArrayList<>(List.of(sparkArgs("score", "score.model=" + model,
+                    "score.output=" + out, "score.run-date=" + date)));
+            args.addAll(List.of(extra));
+            return runMain(args.toArray(String[]::new));
+        };
+        java.util.function.Supplier<Long> rows = () -> read(spark -> spark.read().parquet(out.toString())
+                .where(col("run_date").equalTo(date)).count());
+        JobRunner.Outcome first = scoreFew.apply(new String[]{"score.input=" + few});
+        assertEquals(0, first.exitCode(), first.stderr());
+        assertEquals(2L, rows.get());
+
+        // row 5: a glob matching nothing replaced the night's rows with none, exit 0
+        JobRunner.Outcome nothing = scoreFew.apply(new String[]{"score.input=" + few + "/nomatch*"});
+        assertEquals(1, nothing.exitCode(), nothing.stderr());
+        assertTrue(nothing.stderr().contains("lists no file") && nothing.stderr().contains("score.allow-empty=true"),
+                nothing.stderr());
+        assertEquals(2L, rows.get());
+
+        // row 12: the output inside the input, as a file: URI of the input's folder
+        JobRunner.Outcome inside = runMain(sparkArgs("score", "score.model=" + model, "score.input=" + few,
+                "score.output=file:" + few + "/scores", "score.run-date=" + date));
+        assertEquals(2, inside.exitCode(), inside.stderr());
+        assertTrue(inside.stderr().contains("score.output") && inside.stderr().contains("sits inside score.input"),
+                inside.stderr());
+        assertFalse(Files.exists(few.resolve("scores")));
+
+        // row 13: another run holds the date: this one stops at once, naming the lease and its owner
+        Path lock = out.resolve("_locks/run_date=" + date + ".lock");
+        Files.createDirectories(lock.getParent());
+        Files.writeString(lock, "{\"run_id\": \"night-1\", \"host\": \"scheduler-7\", \"pid\": 4242, \"renewed_at\": \""
+                + java.time.Instant.now() + "\"}");
+        JobRunner.Outcome locked = scoreFew.apply(new String[]{"score.input=" + few, "score.incremental=false"});
+        assertEquals(1, locked.exitCode(), locked.stderr());
+        assertTrue(locked.stderr().contains(lock.toString()) && locked.stderr().contains("scheduler-7"), locked.stderr());
+        assertTrue(Files.readString(lock).contains("night-1"), "another run's lease is left alone");
+        assertEquals(2L, rows.get());
+        Files.delete(lock);
+
+        // an empty night that is expected: an empty partition, and the lease released
+        JobRunner.Outcome allowed = scoreFew.apply(new String[]{"score.input=" + few + "/nomatch*", "score.allow-empty=true"});
+        assertEquals(0, allowed.exitCode(), allowed.stderr());
+        assertEquals(0L, rows.get());
+        assertFalse(Files.exists(lock));
+    }
+
     @Test
     void missingModelOrInputFailsFast() {
         JobRunner.Outcome noModel = runMain(sparkArgs("score", "score.model=" + tmp.resolve("nope"),

@@ -110,6 +110,33 @@ class TrainJobTest {
         assertTrue(m.get("accuracy").asDouble() >= 0.75, m.toString());
     }
 
+    /**
+     * Issue #16 row 2: evaluate.output = evaluate.model with overwrite deleted the trained model. Refused before
+     * Spark starts, however it is spelt, and so is a model folder given as the output of another evaluation.
+     */
+    @Test
+    void evaluateNeverReplacesAModel() throws Exception {
+        byte[] before = Files.readAllBytes(model.resolve("model.zip"));
+        for (String output : List.of(model.toString(), "file://localhost" + model + "/", model.resolve("eval").toString())) {
+            JobRunner.Outcome refused = runMain(sparkArgs("evaluate", "evaluate.model=" + model,
+                    "evaluate.input=" + prepared, "evaluate.output=" + output, "evaluate.overwrite=true"));
+            assertEquals(2, refused.exitCode(), output + ": " + refused.stderr());
+            assertTrue(refused.stderr().contains("evaluate.output") && refused.stderr().contains("evaluate.model"),
+                    refused.stderr());
+        }
+        Path copy = Files.createDirectories(tmp.resolve("model copy"));
+        for (String f : List.of("model.zip", "metadata.json", "metrics.json")) {
+            Files.copy(model.resolve(f), copy.resolve(f));
+        }
+        JobRunner.Outcome notAReport = runMain(sparkArgs("evaluate", "evaluate.model=" + model,
+                "evaluate.input=" + prepared, "evaluate.output=" + copy, "evaluate.overwrite=true"));
+        assertEquals(2, notAReport.exitCode(), notAReport.stderr());
+        assertTrue(notAReport.stderr().contains("no earlier evaluate run wrote"), notAReport.stderr());
+        assertTrue(Files.exists(copy.resolve("model.zip")));
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(model.resolve("model.zip"))));
+        assertFalse(Files.exists(model.resolve("eval")));
+    }
+
     @Test
     void resumeContinuesFromTheLastCheckpoint() throws Exception {
         Path resumable = tmp.resolve("resumable");

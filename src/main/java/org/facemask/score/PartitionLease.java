@@ -1,0 +1,251 @@
+package org.facemask.score;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileAlreadyExistsException;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.facemask.storage.Json;
+import org.facemask.storage.Storage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A lease on one partition of a score output: the file {@code _locks/<partition>.lock} with its owner (host, pid,
+ * run id) and the time it was last renewed. Only one run holds it; a second run on the same output and date stops
+ * at once, naming the file, its owner and its age. The holder renews it every quarter of the timeout; a lease not
+ * renewed for the whole timeout (its run was killed), or held by a process of this host that no longer exists, is
+ * taken over with a warning. Released on close, also when the run failed.
+ *
+ * <p>Acquiring is one exclusive create: atomic on HDFS (the NameNode) and on local disk (O_EXCL; Hadoop's local
+ * create checks and then opens, which two processes can both pass). S3 has no exclusive create in this Hadoop
+ * version, so there two runs started within moments of each other can both get it (README, "Guarantees").
+ */
+final class PartitionLease implements AutoCloseable {
+    static final String LOCKS = "_locks";
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionLease.class);
+
+    private final FileSystem fs;
+    private final Path file;
+    private final Duration timeout;
+    private final String runId = UUID.randomUUID().toString();
+    private final Instant acquiredAt = Instant.now();
+    private final ScheduledExecutorService renewal;
+    private volatile String lost;
+
+    /** Another run holds the lease. */
+    static final class HeldException extends IllegalStateException {
+        HeldException(String message) {
+            super(message);
+        }
+    }
+
+    private PartitionLease(FileSystem fs, Path file, Duration timeout) {
+        this.fs = fs;
+        this.file = file;
+        this.timeout = timeout;
+        this.renewal = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "lease " + file.getName());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * @param partitionName e.g. {@code run_date=2026-11-26}
+     * @throws HeldException when a live run holds it, naming the lock file, its owner and age
+     */
+    static PartitionLease acquire(URI output, String partitionName, Duration timeout, Configuration conf) {
+        Path file = new Path(new Path(new Path(output), LOCKS), partitionName + ".lock");
+        FileSystem fs = Storage.fileSystem(output, conf);
+        // on local disk no .crc beside the lease: a renewal rewriting it must not make a reader fail its checksum
+        PartitionLease lease = new PartitionLease(fs instanceof LocalFileSystem local ? local.getRaw() : fs, file, timeout);
+        try {
+            lease.take();
+        } catch (IOException e) {
+            lease.renewal.shutdownNow();
+            throw new UncheckedIOException("cannot take the lease " + file + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            lease.renewal.shutdownNow();
+            throw e;
+        }
+        long every = Math.max(1, timeout.toMillis() / 4);
+        lease.renewal.scheduleWithFixedDelay(lease::renew, every, every, TimeUnit.MILLISECONDS);
+        return lease;
+    }
+
+    private void take() throws IOException {
+        fs.mkdirs(file.getParent());
+        // two rounds: the second after a stale lease was removed (if another run got in between, it holds it now)
+        for (int round = 0; round < 2; round++) {
+            if (createExclusive()) {
+                LOG.info("took the lease {} (run {})", file, runId);
+                return;
+            }
+            Owner owner = Owner.read(fs, file);
+            if (owner == null) {
+                continue; // released in the meantime
+            }
+            Duration age = owner.age();
+            if (age.compareTo(timeout) < 0 && owner.mayBeAlive()) {
+                throw new HeldException("another run is scoring this output and date: the lease " + file + " is held by "
+                        + owner.describe() + ", renewed " + age.toSeconds() + " s ago; this run stops. If that run is "
+                        + "dead, delete " + file + " or wait until the lease expires (score.lock-timeout = "
+                        + timeout.toSeconds() + " s)");
+            }
+            LOG.warn("taking over the stale lease {} of {} (renewed {} s ago, timeout {} s{})", file, owner.describe(),
+                    age.toSeconds(), timeout.toSeconds(), owner.mayBeAlive() ? "" : "; that process is gone");
+            Owner again = Owner.read(fs, file);
+            if (again != null && again.runId().equals(owner.runId())) {
+                fs.delete(file, false);
+            }
+        }
+        throw new HeldException("another run took the stale lease " + file + " at the same moment; this run stops");
+    }
+
+    /** Creates the lease file unless it exists, in one atomic step where the file system has one. */
+    private boolean createExclusive() throws IOException {
+        byte[] content = ownerJson(Instant.now());
+        if (fs instanceof RawLocalFileSystem local) {
+            try {
+                Files.write(local.pathToFile(file).toPath(), content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                return true;
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                return false;
+            }
+        }
+        try (FSDataOutputStream out = fs.create(file, false)) {
+            out.write(content);
+            return true;
+        } catch (FileAlreadyExistsException e) {
+            return false;
+        }
+    }
+
+    private byte[] ownerJson(Instant renewed) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("run_id", runId);
+        m.put("host", Owner.thisHost());
+        m.put("pid", ProcessHandle.current().pid());
+        m.put("acquired_at", acquiredAt.toString());
+        m.put("renewed_at", renewed.toString());
+        return Json.write(m).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Rewrites the renewal time while the lease is still ours; notes it when another run has taken it. */
+    private void renew() {
+        try {
+            Owner owner = Owner.read(fs, file);
+            if (owner == null || !owner.runId().equals(runId)) {
+                lost = owner == null ? "the lease file " + file + " was deleted" : "the lease " + file + " was taken over by "
+                        + owner.describe();
+                LOG.error("{}; this run will not replace the partition", lost);
+                renewal.shutdown();
+                return;
+            }
+            try (FSDataOutputStream out = fs.create(file, true)) {
+                out.write(ownerJson(Instant.now()));
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot renew the lease {}: {}", file, e.getMessage());
+        }
+    }
+
+    /** This run's id, in the lease file and in the name of the folder it stages its partition in. */
+    String runId() {
+        return runId;
+    }
+
+    /** Fails when the lease is no longer ours: call it right before changing what readers see. */
+    void requireHeld() {
+        Owner owner;
+        try {
+            owner = Owner.read(fs, file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the lease " + file + ": " + e.getMessage(), e);
+        }
+        if (lost != null || owner == null || !owner.runId().equals(runId)) {
+            throw new HeldException(lost != null ? lost : "the lease " + file + " is no longer this run's ("
+                    + (owner == null ? "deleted" : "held by " + owner.describe()) + "); the partition was not replaced");
+        }
+    }
+
+    /** Releases the lease if it is still ours. */
+    @Override
+    public void close() {
+        renewal.shutdownNow();
+        try {
+            Owner owner = Owner.read(fs, file);
+            if (owner != null && owner.runId().equals(runId)) {
+                fs.delete(file, false);
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot release the lease {}: {}", file, e.getMessage());
+        }
+    }
+
+    /** Who holds a lease, as its file says. */
+    record Owner(String runId, String host, long pid, Instant renewedAt) {
+        /** @return null when there is no lease file */
+        static Owner read(FileSystem fs, Path file) throws IOException {
+            byte[] bytes;
+            long modified;
+            try {
+                modified = fs.getFileStatus(file).getModificationTime();
+                bytes = Storage.readAll(file, fs.getConf());
+            } catch (FileNotFoundException e) {
+                return null;
+            }
+            try {
+                JsonNode n = Json.read(new String(bytes, StandardCharsets.UTF_8));
+                return new Owner(n.path("run_id").asText(), n.path("host").asText(), n.path("pid").asLong(-1),
+                        Instant.parse(n.path("renewed_at").asText()));
+            } catch (IllegalArgumentException | java.time.DateTimeException e) {
+                // being written right now, or damaged: its age is the file's
+                return new Owner("unreadable lease", "unknown host", -1, Instant.ofEpochMilli(modified));
+            }
+        }
+
+        Duration age() {
+            Duration age = Duration.between(renewedAt, Instant.now());
+            return age.isNegative() ? Duration.ZERO : age;
+        }
+
+        /** False only when the owner ran on this host and its process is gone. */
+        boolean mayBeAlive() {
+            return !host.equals(thisHost()) || pid < 0 || ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        }
+
+        String describe() {
+            return "run " + runId + " (host " + host + ", pid " + pid + ")";
+        }
+
+        static String thisHost() {
+            try {
+                return InetAddress.getLocalHost().getHostName();
+            } catch (IOException e) {
+                return "unknown host";
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package org.facemask.storage;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.facemask.config.ConfigError;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * A configured location and the key that named it, compared as a folder rather than as text: the URIs come from
+ * {@link org.facemask.config.StorageUri} in one normalised spelling; here a missing authority is filled in from
+ * {@code fs.defaultFS} ({@code hdfs:///d} is {@code hdfs://namenode:8020/d}), a glob stands for its fixed prefix
+ * ({@code /in/cam*} may match anything under {@code /in}) and a local path is followed through its symbolic links.
+ *
+ * @param uri null for a setting that is not used (then it is never in the way)
+ */
+public record Location(String key, URI uri) {
+    private static final String GLOB_CHARACTERS = "*?[{";
+
+    /**
+     * Refuses an output that equals, contains or sits inside any of {@code others} (inputs, models, other outputs):
+     * replacing it would delete them, and a job reading below its own output reads what it wrote.
+     *
+     * @throws ConfigError naming both keys and both locations
+     */
+    public static void requireApart(Location output, List<Location> others, Configuration conf) {
+        String out = output.comparable(conf);
+        for (Location other : others) {
+            if (other.uri() == null) {
+                continue;
+            }
+            String in = other.comparable(conf);
+            if (out.startsWith(in) || in.startsWith(out)) {
+                String how = out.equals(in) ? "is the same folder as" : out.startsWith(in) ? "sits inside" : "contains";
+                throw new ConfigError(output.key() + " (" + output.shown() + ") " + how + " " + other.key() + " ("
+                        + other.shown() + "); an output must not equal, contain or sit inside an input, a model or "
+                        + "another output: choose a folder of its own");
+            }
+        }
+    }
+
+    /** The location as the operator wrote it: no %20 for spaces. */
+    public String shown() {
+        return new org.apache.hadoop.fs.Path(uri).toString();
+    }
+
+    /** scheme://authority/path/ with a trailing slash, so that a prefix test is a containment test. */
+    String comparable(Configuration conf) {
+        String scheme = Objects.requireNonNull(uri.getScheme(), uri::toString).toLowerCase(Locale.ROOT);
+        String authority = uri.getAuthority() == null ? "" : uri.getAuthority().toLowerCase(Locale.ROOT);
+        URI defaultFs = FileSystem.getDefaultUri(conf);
+        if (authority.isEmpty() && scheme.equalsIgnoreCase(defaultFs.getScheme()) && defaultFs.getAuthority() != null) {
+            authority = defaultFs.getAuthority().toLowerCase(Locale.ROOT);
+        }
+        String path = fixedPrefix(uri.getPath());
+        if (scheme.equals("file")) {
+            path = withoutLinks(path);
+        }
+        return scheme + "://" + authority + (path.endsWith("/") ? path : path + "/");
+    }
+
+    /** The path up to the first segment with a glob character. */
+    private static String fixedPrefix(String path) {
+        int firstGlob = -1;
+        for (char c : GLOB_CHARACTERS.toCharArray()) {
+            int at = path.indexOf(c);
+            if (at >= 0 && (firstGlob < 0 || at < firstGlob)) {
+                firstGlob = at;
+            }
+        }
+        return firstGlob < 0 ? path : path.substring(0, path.lastIndexOf('/', firstGlob) + 1);
+    }
+
+    /** The real path of the longest existing part, followed by the rest (an output often does not exist yet). */
+    private static String withoutLinks(String path) {
+        java.nio.file.Path p = java.nio.file.Path.of(path);
+        java.nio.file.Path rest = java.nio.file.Path.of("");
+        while (p != null && !Files.exists(p)) {
+            rest = p.getFileName().resolve(rest);
+            p = p.getParent();
+        }
+        if (p == null) {
+            return path;
+        }
+        try {
+            return p.toRealPath().resolve(rest).normalize().toString();
+        } catch (IOException e) {
+            return path; // unreadable: compared as written
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package org.facemask.storage;
+
+import org.apache.hadoop.conf.Configuration;
+import org.facemask.config.ConfigError;
+import org.facemask.config.StorageUri;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.facemask.storage.OutputLocation.Writer.EVALUATE;
+import static org.facemask.storage.OutputLocation.Writer.PREPARE;
+import static org.facemask.storage.OutputLocation.Writer.TRAIN;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Outputs compared as folders whatever their spelling; replaced only when empty or our own. */
+class OutputLocationTest {
+    @TempDir
+    Path tmp;
+    final Configuration conf = new Configuration();
+
+    private static Location at(String key, String spelling) {
+        return new Location(key, StorageUri.parse(key, spelling));
+    }
+
+    private ConfigError apart(String output, String input) {
+        return assertThrows(ConfigError.class, () -> Location.requireApart(at("x.output", output),
+                List.of(at("x.input", input)), conf), output + " vs " + input);
+    }
+
+    @Test
+    void anOutputOverlappingAnInputIsRefusedWhateverTheSpelling() throws Exception {
+        String d = Files.createDirectories(tmp.resolve("d/data")).getParent().toString();
+        for (String out : List.of(d, "file:" + d, "file://" + d, "file://localhost" + d + "/", d + "/data/..")) {
+            assertTrue(apart(out, d + "/data").getMessage().contains("contains"), out);
+            assertTrue(apart(out, "file:" + d).getMessage().contains("is the same folder as"), out);
+            assertTrue(apart(d + "/data/out", "file://" + d).getMessage().contains("sits inside"), out);
+        }
+        // a glob stands for its fixed prefix; neighbours whose names only start alike are apart
+        assertTrue(apart("file:" + d + "/scores", d + "/cam*/x").getMessage().contains("x.input"));
+        assertTrue(apart(d + "/cam1/scores", d + "/cam*").getMessage().contains("sits inside"));
+        assertDoesNotThrow(() -> Location.requireApart(at("o", d + "/data2"), List.of(at("i", d + "/data")), conf));
+        // hdfs:///x is the default file system's x
+        conf.set("fs.defaultFS", "hdfs://nn:8020");
+        assertThrows(ConfigError.class, () -> Location.requireApart(at("o", "hdfs:///p"),
+                List.of(at("i", "hdfs://NN:8020/p/in")), conf));
+        // a null location (a setting not in use) is never in the way
+        assertDoesNotThrow(() -> Location.requireApart(at("o", d), List.of(new Location("unused", null)), conf));
+    }
+
+    @Test
+    void aSymbolicLinkIsFollowed() throws Exception {
+        Path input = Files.createDirectories(tmp.resolve("real/input"));
+        Path link = Files.createSymbolicLink(tmp.resolve("link"), tmp.resolve("real"));
+        ConfigError e = apart(link.resolve("input/out").toString(), input.toString());
+        assertTrue(e.getMessage().contains("sits inside"), e.getMessage());
+    }
+
+    @Test
+    void unrelatedFilesAreRefusedAndKeptEvenWithOverwrite() throws Exception {
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        Files.writeString(out.resolve("thesis.tex"), "precious");
+        Files.createDirectories(out.resolve("photos"));
+        ConfigError e = assertThrows(ConfigError.class, () -> OutputLocation.checked(PREPARE, out.toUri(), true, List.of(), conf));
+        assertTrue(e.getMessage().contains("prepare.output") && e.getMessage().contains(out.toString())
+                && e.getMessage().contains("photos, thesis.tex"), e.getMessage());
+        assertTrue(Files.exists(out.resolve("thesis.tex")));
+        // a file, not a folder
+        Path file = Files.writeString(tmp.resolve("file"), "x");
+        assertThrows(ConfigError.class, () -> OutputLocation.checked(PREPARE, file.toUri(), true, List.of(), conf));
+    }
+
+    @Test
+    void replacementIsCheckedAgainWhenItHappens() throws Exception {
+        Path out = tmp.resolve("out");
+        OutputLocation planned = OutputLocation.checked(PREPARE, StorageUri.parse("k", out.toString()), true, List.of(), conf);
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("arrived.txt"), "someone else's");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> planned.replace(conf));
+        assertTrue(e.getMessage().contains("arrived.txt"), e.getMessage());
+        assertTrue(Files.exists(out.resolve("arrived.txt")));
+    }
+
+    @Test
+    void ourOwnOutputIsReplacedAndMarked() throws Exception {
+        Path out = tmp.resolve("out");
+        OutputLocation first = OutputLocation.checked(PREPARE, StorageUri.parse("k", out.toString()), false, List.of(), conf);
+        first.replace(conf);
+        assertTrue(Files.readString(out.resolve(OutputLocation.MARKER)).contains("\"prepare\""));
+        Files.writeString(out.resolve("part-0.parquet"), "rows"); // a killed run: marker, no summary.json
+        ConfigError noOverwrite = assertThrows(ConfigError.class,
+                () -> OutputLocation.checked(PREPARE, out.toUri(), false, List.of(), conf));
+        assertTrue(noOverwrite.getMessage().contains("prepare.overwrite=true"), noOverwrite.getMessage());
+        OutputLocation.checked(PREPARE, out.toUri(), true, List.of(), conf).replace(conf);
+        assertFalse(Files.exists(out.resolve("part-0.parquet")));
+        assertTrue(Files.exists(out.resolve(OutputLocation.MARKER)));
+        // another job's marked output is not ours
+        ConfigError otherJob = assertThrows(ConfigError.class, () -> OutputLocation.checked(TRAIN, out.toUri(), true, List.of(), conf));
+        assertTrue(otherJob.getMessage().contains("no earlier train run wrote"), otherJob.getMessage());
+        // an empty folder is
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        OutputLocation.checked(TRAIN, empty.toUri(), true, List.of(), conf).replace(conf);
+        assertTrue(Files.exists(empty.resolve(OutputLocation.MARKER)));
+    }
+
+    /** Outputs of versions before the marker: recognised by their files; a model folder is never an evaluate report. */
+    @Test
+    void outputsOfOlderVersionsAreRecognisedByTheirFiles() throws Exception {
+        Path prepared = Files.createDirectories(tmp.resolve("prepared"));
+        Files.writeString(prepared.resolve("summary.json"), "{}");
+        OutputLocation.checked(PREPARE, prepared.toUri(), true, List.of(), conf).replace(conf);
+        assertEquals(List.of(OutputLocation.MARKER), List.of(prepared.toFile().list((dir, name) -> !name.endsWith(".crc"))));
+
+        Path model = Files.createDirectories(tmp.resolve("model"));
+        for (String f : List.of("model.zip", "metadata.json", "metrics.json")) {
+            Files.writeString(model.resolve(f), "x");
+        }
+        assertDoesNotThrow(() -> OutputLocation.checked(TRAIN, model.toUri(), true, List.of(), conf));
+        ConfigError e = assertThrows(ConfigError.class, () -> OutputLocation.checked(EVALUATE, model.toUri(), true, List.of(), conf));
+        assertTrue(e.getMessage().contains("metrics.json, model.zip"), e.getMessage());
+        assertTrue(Files.exists(model.resolve("model.zip")));
+    }
+}
