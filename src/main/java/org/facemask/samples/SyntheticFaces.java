@@ -17,11 +17,11 @@ import java.util.Random;
 
 /**
  * Draws cartoon faces with and without a surgical/cloth mask, varied in skin and mask colour, background, head
- * pose (tilt, offset, scale) and picture size. They make the test fixtures: images whose class is known by
- * construction, owned by the project, with no licence attached. (They no longer make the demo's training set: a
- * classifier trained on them calls every real face masked; data-samples/README.md.)
+ * pose (tilt, offset, scale) and picture size. They make the test fixtures and half of the committed
+ * {@code data-samples/faces} set: images whose class is known by construction, owned by the project, with no licence
+ * attached. Alone they teach a classifier nothing about real faces (data-samples/README.md).
  *
- * <p>Run: {@code java -cp target/facemask-pipeline.jar org.facemask.samples.SyntheticFaces <folder> 24 7}
+ * <p>Run: {@code java -cp target/facemask-pipeline.jar org.facemask.samples.SyntheticFaces data-samples/faces 24 7}
  */
 public final class SyntheticFaces {
     private static final Color[] SKIN = {
