@@ -36,8 +36,8 @@ final class PipelineJob implements Job {
 
     @Override
     public String description() {
-        return "prepare, then train, then evaluate, then score when score.input is set (train.input, evaluate.*, "
-                + "score.model default to the stage before)";
+        return "prepare, then train, then evaluate (train.input, evaluate.* default to the stage before), then score "
+                + "score.input with score.model when score.input is set";
     }
 
     @Override
