@@ -13,7 +13,8 @@ import java.util.Locale;
  *
  * @param detector      yunet (ONNX model file), res10 (OpenCV's SSD: .pb model + .pbtxt config) or haar (OpenCV's
  *                      frontal-face cascade inside the OpenCV jar: no file)
- * @param model         the detector's model file (yunet, res10)
+ * @param model         the detector's model file (res10, and yunet when set); null for haar, and for yunet when
+ *                      faces.model is empty: the YuNet file shipped in the jar is used then
  * @param modelConfig   res10's graph description (.pbtxt)
  * @param confidence    boxes below this detector confidence are dropped
  * @param nmsIou        of two boxes overlapping more than this (intersection over union), the less confident goes
@@ -44,16 +45,16 @@ public record FacesSettings(Detector detector, URI model, URI modelConfig, doubl
         Detector detector = Checks.oneOf("faces.detector", c.getString("detector"), Detector.class);
         URI model = null;
         URI modelConfig = null;
-        if (detector != Detector.HAAR) {
-            if (c.getString("model").isBlank()) {
-                throw new ConfigError("faces.model must name the " + detector.code() + " model file ("
-                        + (detector == Detector.YUNET ? "face_detection_yunet_2023mar.onnx from OpenCV Zoo"
-                        : "opencv_face_detector_uint8.pb from OpenCV's samples/dnn/face_detector")
-                        + "; see README), or set faces.detector = haar, which needs no file");
-            }
+        if (detector == Detector.YUNET && !c.getString("model").isBlank()) {
             model = StorageUri.parse("faces.model", c.getString("model"));
         }
         if (detector == Detector.RES10) {
+            if (c.getString("model").isBlank()) {
+                throw new ConfigError("faces.model must name the res10 model file (opencv_face_detector_uint8.pb from "
+                        + "OpenCV's samples/dnn/face_detector; see README), or set faces.detector = yunet, whose model "
+                        + "ships with the project, or haar, which needs no file");
+            }
+            model = StorageUri.parse("faces.model", c.getString("model"));
             modelConfig = StorageUri.parse("faces.model-config", Checks.nonBlank("faces.model-config",
                     c.getString("model-config")));
         }

@@ -25,7 +25,8 @@ public record ModelSettings(double alpha, BaseWeights weights, int headHidden, d
     static final Set<Integer> KERAS_SIZES = Set.of(96, 128, 160, 192, 224);
 
     /**
-     * @param mode     DEFAULT: the Keras cache file; AUTO: that file if present, else NONE with a warning;
+     * @param mode     DEFAULT: the Keras cache file, else the copy shipped in the jar (alpha 0.35 at 224 only);
+     *                 AUTO: as DEFAULT where one of them is there, else NONE with a warning;
      *                 NONE: random initialisation, the base is then trained too; FILE: the given location
      * @param location the file for DEFAULT and FILE (a path or URI), null otherwise
      */

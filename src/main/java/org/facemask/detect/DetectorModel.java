@@ -3,8 +3,11 @@ package org.facemask.detect;
 import org.apache.hadoop.conf.Configuration;
 import org.facemask.config.FacesSettings;
 import org.facemask.config.FacesSettings.Detector;
+import org.facemask.model.ShippedFile;
 import org.facemask.storage.Sha256;
 import org.facemask.storage.Storage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.Serializable;
 
@@ -15,14 +18,21 @@ import java.io.Serializable;
  * @param sha256 of the model file ("" for the Haar cascade, which comes with OpenCV), recorded in the outputs
  */
 public record DetectorModel(FacesSettings settings, byte[] model, byte[] config, String sha256) implements Serializable {
+    private static final Logger LOG = LoggerFactory.getLogger(DetectorModel.class);
+
+    /** Reads the model file, or for yunet without faces.model the YuNet file shipped in the jar. */
     public static DetectorModel load(FacesSettings settings, Configuration hadoop) {
         if (settings.detector() == Detector.HAAR) {
             return new DetectorModel(settings, new byte[0], new byte[0], "");
         }
-        byte[] model = Storage.readBytes(settings.model(), hadoop);
+        boolean shipped = settings.model() == null;
+        byte[] model = shipped ? ShippedFile.YUNET.readBytes() : Storage.readBytes(settings.model(), hadoop);
         byte[] config = settings.detector() == Detector.RES10 ? Storage.readBytes(settings.modelConfig(), hadoop)
                 : new byte[0];
-        return new DetectorModel(settings, model, config, Sha256.hex(model));
+        DetectorModel loaded = new DetectorModel(settings, model, config, Sha256.hex(model));
+        LOG.info("face detector: {} from {}", loaded.describe(), shipped
+                ? "the copy shipped with the project, " + ShippedFile.YUNET.uri() : settings.model());
+        return loaded;
     }
 
     /** "yunet sha256:ebafce4e..." : which detector found the faces, for output rows and metrics. */

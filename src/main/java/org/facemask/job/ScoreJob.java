@@ -35,6 +35,23 @@ final class ScoreJob implements Job {
         ScoreSettings settings = config.score();
         Configuration hadoop = Storage.hadoopConf(config.spark().conf());
         ModelDirectory directory = ModelDirectory.open("score.model", settings.model(), hadoop);
+        FacesSettings faces = checkInputs(config, hadoop);
+        return spark -> {
+            DetectorModel detector = faces == null ? null : DetectorModel.load(faces, spark.sparkContext().hadoopConfiguration());
+            ScoreStage.Result r = new ScoreStage(spark).run(directory, model, image, settings, detector);
+            System.out.printf("run_date=%s: %d rows (%d scored, %d errors), %d files skipped as already scored; output: %s%n",
+                    settings.runDate(), r.rows(), r.scored(), r.errors(), r.skipped(), settings.output());
+        };
+    }
+
+    /**
+     * All that scoring needs besides a trained model, checked before Spark starts (the pipeline checks it before its
+     * model exists): the input, an output apart from it, the detector's files.
+     *
+     * @return the face settings, or null when whole images are scored
+     */
+    static FacesSettings checkInputs(PipelineConfig config, Configuration hadoop) {
+        ScoreSettings settings = config.score();
         if (!ScoreInputs.isGlob(settings.input())) {
             StorageChecks.requireExists("score.input", settings.input(), hadoop);
         }
@@ -46,11 +63,6 @@ final class ScoreJob implements Job {
         }
         // the output is never replaced as a whole, but a run must not score its own output or write into its model
         Location.requireApart(new Location("score.output", settings.output()), apartFrom, hadoop);
-        return spark -> {
-            DetectorModel detector = faces == null ? null : DetectorModel.load(faces, spark.sparkContext().hadoopConfiguration());
-            ScoreStage.Result r = new ScoreStage(spark).run(directory, model, image, settings, detector);
-            System.out.printf("run_date=%s: %d rows (%d scored, %d errors), %d files skipped as already scored; output: %s%n",
-                    settings.runDate(), r.rows(), r.scored(), r.errors(), r.skipped(), settings.output());
-        };
+        return faces;
     }
 }

@@ -33,8 +33,9 @@ public record Backbone(ComputationGraph graph, double alpha, int imageSize, Stri
         }
         long start = System.nanoTime();
         String sha = KerasWeights.load(weights.localCopy(hadoop), graph);
-        LOG.info("loaded MobileNetV2(alpha {}) ImageNet weights from {} (sha256 {}) in {} ms", model.alpha(),
-                weights.file(), sha, (System.nanoTime() - start) / 1_000_000);
+        LOG.info("loaded MobileNetV2(alpha {}) ImageNet weights from {}{} (sha256 {}) in {} ms", model.alpha(),
+                weights.shipped() ? "the copy shipped with the project, " : "", weights.file(), sha,
+                (System.nanoTime() - start) / 1_000_000);
         return new Backbone(graph, model.alpha(), imageSize, sha, weights.file().toString());
     }
 }

@@ -10,20 +10,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
 
 /**
- * Where the base's pretrained weights come from, decided (and checked to exist) before any Spark work.
+ * Where the base's pretrained weights come from, decided (and checked to exist) before any Spark work. Only the
+ * driver reads the file: executors receive the network built from it.
  *
  * @param file the weights file, or null when the base starts from random weights
  */
 public record BaseWeightsSource(URI file) implements java.io.Serializable {
     private static final Logger LOG = LoggerFactory.getLogger(BaseWeightsSource.class);
+    private static final ShippedFile SHIPPED = ShippedFile.MOBILENET_V2_035_224;
 
     public boolean pretrained() {
         return file != null;
+    }
+
+    /** Whether the file is the copy inside the project's jar. */
+    public boolean shipped() {
+        return file != null && file.equals(SHIPPED.uri());
     }
 
     /** @throws ConfigError naming the expected file and where to get it when weights are required but absent */
@@ -36,22 +45,25 @@ public record BaseWeightsSource(URI file) implements java.io.Serializable {
                         + "with the head (slow, and far less accurate than a pretrained base)");
                 return new BaseWeightsSource(null);
             case AUTO:
-                if (Files.isRegularFile(cache)) {
-                    return new BaseWeightsSource(cache.toUri());
+                URI found = defaultFile(model, imageSize);
+                if (found != null) {
+                    return new BaseWeightsSource(found);
                 }
-                LOG.warn("model.base.weights = auto: {} not found, so the base starts from random weights and is "
-                        + "trained too. For real accuracy download {} into {}", cache, model.kerasDownloadUrl(imageSize),
-                        cache.getParent());
+                LOG.warn("model.base.weights = auto: {} not found (the project ships only the alpha 0.35, 224 file), "
+                        + "so the base starts from random weights and is trained too. For real accuracy download {} "
+                        + "into {}", cache, model.kerasDownloadUrl(imageSize), cache.getParent());
                 return new BaseWeightsSource(null);
             case DEFAULT:
-                if (!Files.isRegularFile(cache)) {
-                    throw new ConfigError("model.base.weights: the ImageNet weights file " + cache + " is missing. "
-                            + "Download the official Keras applications file " + model.kerasFileName(imageSize)
-                            + " from " + model.kerasDownloadUrl(imageSize) + " into " + cache.getParent()
+                URI required = defaultFile(model, imageSize);
+                if (required == null) {
+                    throw new ConfigError("model.base.weights: the ImageNet weights file " + cache + " is missing "
+                            + "(the project ships only " + SHIPPED.fileName() + "). Download the official Keras "
+                            + "applications file " + model.kerasFileName(imageSize) + " from "
+                            + model.kerasDownloadUrl(imageSize) + " into " + cache.getParent()
                             + ", or set model.base.weights to its path; model.base.weights=none trains without "
                             + "pretrained weights");
                 }
-                return new BaseWeightsSource(cache.toUri());
+                return new BaseWeightsSource(required);
             default:
                 URI uri = StorageUri.parse("model.base.weights", w.location());
                 try {
@@ -67,7 +79,22 @@ public record BaseWeightsSource(URI file) implements java.io.Serializable {
         }
     }
 
-    /** The file on local disk (HDF5 is read through a native library): remote files are copied to a temp file. */
+    /**
+     * Keras's own file in ~/.keras/models/ when it is there (a Keras user's copy wins), else the copy shipped in the
+     * jar when that is the very file Keras would use (alpha 0.35 at 224, or a size Keras has no file for), else null.
+     */
+    private static URI defaultFile(ModelSettings model, int imageSize) {
+        java.nio.file.Path cache = model.kerasCacheFile(imageSize);
+        if (Files.isRegularFile(cache)) {
+            return cache.toUri();
+        }
+        return model.kerasFileName(imageSize).equals(SHIPPED.fileName()) ? SHIPPED.uri() : null;
+    }
+
+    /**
+     * The file on local disk (HDF5 is read through a native library that needs a path): a file inside the jar or
+     * on a remote file system is copied to a temp file.
+     */
     java.nio.file.Path localCopy(Configuration hadoop) {
         if ("file".equals(file.getScheme())) {
             return java.nio.file.Path.of(file);
@@ -75,8 +102,14 @@ public record BaseWeightsSource(URI file) implements java.io.Serializable {
         try {
             java.nio.file.Path local = Files.createTempFile("base-weights-", ".h5");
             local.toFile().deleteOnExit();
-            FileSystem fs = FileSystem.get(file, hadoop);
-            fs.copyToLocalFile(false, new Path(file), new Path(local.toUri()), true);
+            if (shipped()) {
+                try (InputStream in = file.toURL().openStream()) {
+                    Files.copy(in, local, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } else {
+                FileSystem fs = FileSystem.get(file, hadoop);
+                fs.copyToLocalFile(false, new Path(file), new Path(local.toUri()), true);
+            }
             return local;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot copy " + file + " to local disk: " + e.getMessage(), e);

@@ -33,6 +33,8 @@ final class LocalTreeWalk extends SimpleFileVisitor<Path> {
     private final Path root;
     private final boolean classFolders;
     private final List<InputFile> entries = new ArrayList<>();
+    /** Folders listed so far, by file key (device and inode): a folder reached again through a link is not re-listed. */
+    private final java.util.Set<Object> listedFolders = new java.util.HashSet<>();
 
     private LocalTreeWalk(Path root, boolean classFolders) {
         this.root = root;
@@ -51,8 +53,14 @@ final class LocalTreeWalk extends SimpleFileVisitor<Path> {
 
     @Override
     public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+        boolean firstVisit = attrs.fileKey() == null || listedFolders.add(attrs.fileKey());
         if (dir.equals(root)) {
             return FileVisitResult.CONTINUE;
+        }
+        if (!firstVisit) { // two links to one folder (a/l -> ../b): b's files once, not once per path
+            entries.add(entry(dir, attrs).rejected(RejectReason.SYMLINK_LOOP, "the folder " + target(dir)
+                    + ", listed already through another path (symbolic links): listed once, not again here"));
+            return FileVisitResult.SKIP_SUBTREE;
         }
         RejectReason unusable = unusableName(dir);
         if (unusable != null) {

@@ -44,8 +44,9 @@ public record VocFolder(List<Photo> photos, List<Unpaired> unpaired) {
 
     public static VocFolder list(URI location, Configuration hadoop) {
         FileSystem fs = Storage.fileSystem(location, hadoop);
-        Path imagesDir = new Path(Storage.child(location, IMAGES));
-        Path annotationsDir = new Path(Storage.child(location, ANNOTATIONS));
+        // qualified as listings name their entries (hdfs:/x is listed as hdfs://namenode:8020/x)
+        Path imagesDir = fs.makeQualified(new Path(Storage.child(location, IMAGES)));
+        Path annotationsDir = fs.makeQualified(new Path(Storage.child(location, ANNOTATIONS)));
         try {
             Map<String, InputFile> annotations = new TreeMap<>();
             List<Unpaired> unpaired = new ArrayList<>();
@@ -53,7 +54,11 @@ public record VocFolder(List<Photo> photos, List<Unpaired> unpaired) {
                 if (!f.readable()) {
                     unpaired.add(new Unpaired(f.path(), f.rejection(), f.detail()));
                 } else if (f.path().endsWith(".xml")) {
-                    annotations.put(key(annotationsDir, f.path()), f);
+                    InputFile before = annotations.put(key(annotationsDir, f.path()), f);
+                    if (before != null) {
+                        unpaired.add(new Unpaired(before.path(), RejectReason.BAD_ANNOTATION,
+                                "another annotation has the same name: " + f.path()));
+                    }
                 } else {
                     unpaired.add(new Unpaired(f.path(), RejectReason.BAD_ANNOTATION,
                             "not an .xml file, in " + ANNOTATIONS + "/"));

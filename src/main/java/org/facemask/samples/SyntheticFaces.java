@@ -17,8 +17,9 @@ import java.util.Random;
 
 /**
  * Draws cartoon faces with and without a surgical/cloth mask, varied in skin and mask colour, background, head
- * pose (tilt, offset, scale) and picture size. They make the committed {@code data-samples/} set and the test
- * fixtures: images whose class is known by construction, owned by the project, with no licence attached.
+ * pose (tilt, offset, scale) and picture size. They make the test fixtures and half of the committed
+ * {@code data-samples/faces} set: images whose class is known by construction, owned by the project, with no licence
+ * attached. Alone they teach a classifier nothing about real faces (data-samples/README.md).
  *
  * <p>Run: {@code java -cp target/facemask-pipeline.jar org.facemask.samples.SyntheticFaces data-samples/faces 24 7}
  */

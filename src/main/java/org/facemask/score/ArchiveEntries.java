@@ -142,9 +142,10 @@ final class ArchiveEntries {
                             entries.checked(name, e, entries.readWhole(name, e.getSize(), in));
                         }
                     }
-                } catch (IOException broken) {
+                } catch (IOException | RuntimeException | OutOfMemoryError broken) {
                     // the central directory still says where the next entry is: only this one is lost
-                    entries.notRead(name, e.getSize(), (broken instanceof ZipException ? "corrupt" : "read_error")
+                    entries.notRead(name, e.getSize(), (broken instanceof ZipException ? "corrupt"
+                            : broken instanceof OutOfMemoryError ? "out_of_memory" : "read_error")
                             + ": cannot read entry: " + causeOf(broken));
                 }
             }

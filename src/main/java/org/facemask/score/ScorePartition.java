@@ -192,6 +192,8 @@ final class ScorePartition implements FlatMapFunction<Iterator<InputFile>, Row> 
                     ready.add(row(path, modified, bytes.length, noFace(), null, null, e.reason().code() + ": " + e.getMessage()));
                 } catch (RuntimeException e) {
                     ready.add(row(path, modified, bytes.length, noFace(), null, null, "corrupt: decoder failed: " + e.getMessage()));
+                } catch (OutOfMemoryError e) { // that image's allocation failed and is not held: the task goes on
+                    ready.add(row(path, modified, bytes.length, noFace(), null, null, "out_of_memory: decoding: " + e.getMessage()));
                 } finally {
                     timers.decode().add(System.nanoTime() - start);
                 }

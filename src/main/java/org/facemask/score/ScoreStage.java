@@ -197,7 +197,7 @@ public final class ScoreStage {
         UserDefinedFunction sources = udf((UDF1<String, String[]>) path ->
                 ArchiveEntries.sourcesOf(path).toArray(String[]::new), DataTypes.createArrayType(DataTypes.StringType));
         Dataset<Row> earlier = spark.read().parquet(Storage.sparkPath(settings.output()))
-                .where(col(RUN_DATE).notEqual(lit(settings.runDate().toString())).and(col("model_version").equalTo(version)))
+                .where(col(RUN_DATE).lt(lit(settings.runDate().toString())).and(col("model_version").equalTo(version)))
                 .select(explode(sources.apply(col("path"))).alias("source"), col("modification_time").alias("source_time"),
                         col(RUN_DATE), col("error").isNotNull().alias("failed"));
         Set<String> done = new HashSet<>();

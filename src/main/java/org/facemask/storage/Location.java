@@ -21,6 +21,8 @@ import java.util.Objects;
  */
 public record Location(String key, URI uri) {
     private static final String GLOB_CHARACTERS = "*?[{";
+    /** The namenode's RPC port when a URI names none (HdfsClientConfigKeys.DFS_NAMENODE_RPC_PORT_DEFAULT). */
+    private static final int HDFS_DEFAULT_PORT = 8020;
 
     /**
      * Refuses an output that equals, contains or sits inside any of {@code others} (inputs, models, other outputs):
@@ -56,6 +58,9 @@ public record Location(String key, URI uri) {
         URI defaultFs = FileSystem.getDefaultUri(conf);
         if (authority.isEmpty() && scheme.equalsIgnoreCase(defaultFs.getScheme()) && defaultFs.getAuthority() != null) {
             authority = defaultFs.getAuthority().toLowerCase(Locale.ROOT);
+        }
+        if (scheme.equals("hdfs") && !authority.isEmpty() && !authority.contains(":")) {
+            authority += ":" + HDFS_DEFAULT_PORT; // hdfs://nn/d is hdfs://nn:8020/d
         }
         String path = fixedPrefix(uri.getPath());
         if (scheme.equals("file")) {

@@ -18,7 +18,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -34,22 +33,41 @@ public final class OutputLocation {
     private static final Logger LOG = LoggerFactory.getLogger(OutputLocation.class);
     private static final int NAMES_SHOWN = 5;
 
-    /** The jobs that own an output folder, each with how an output written before the marker existed looks. */
+    /**
+     * The jobs that own an output folder, each with how an output written before the marker existed looks: the
+     * file that identifies it, and every name such an output holds. A folder without the marker is taken for an
+     * older output only when it has the identifying file and nothing but those names (and Hadoop's .crc side files),
+     * so a project folder that merely holds a checkpoints/ or a metrics.json of its own is never replaced.
+     */
     public enum Writer {
-        PREPARE("summary.json", names -> names.contains("summary.json")),
-        FEATURIZE("featurize.json", names -> names.contains("featurize.json")),
-        TRAIN("model.zip and metadata.json, or checkpoints/", names -> names.contains("checkpoints")
-                || names.containsAll(List.of("model.zip", "metadata.json"))),
+        PREPARE("summary.json", Set.of("summary.json", "images", "rejects")),
+        FEATURIZE("featurize.json", Set.of("featurize.json", "features")),
+        TRAIN("model.zip and metadata.json, or checkpoints/", Set.of("model.zip", "metadata.json", "metrics.json",
+                "loss.png", "accuracy.png", "confusion_matrix.png", "roc.png", "checkpoints", "_work")),
         // a model folder has a metrics.json too: evaluate must never take it for its own report
-        EVALUATE("metrics.json without model.zip", names -> names.contains("metrics.json")
-                && !names.contains("model.zip") && !names.contains("checkpoints"));
+        EVALUATE("metrics.json without model.zip", Set.of("metrics.json", "confusion_matrix.png", "roc.png", "faces.png"));
 
         private final String olderOutput;
-        private final Predicate<Set<String>> isOlderOutput;
+        private final Set<String> outputNames;
 
-        Writer(String olderOutput, Predicate<Set<String>> isOlderOutput) {
+        Writer(String olderOutput, Set<String> outputNames) {
             this.olderOutput = olderOutput;
-            this.isOlderOutput = isOlderOutput;
+            this.outputNames = outputNames;
+        }
+
+        boolean isOlderOutput(Set<String> names) {
+            boolean identified = switch (this) {
+                case PREPARE -> names.contains("summary.json");
+                case FEATURIZE -> names.contains("featurize.json");
+                case TRAIN -> names.contains("checkpoints") || names.containsAll(List.of("model.zip", "metadata.json"));
+                case EVALUATE -> names.contains("metrics.json");
+            };
+            return identified && names.stream().allMatch(this::isOutputName);
+        }
+
+        private boolean isOutputName(String name) {
+            String plain = name.startsWith(".") && name.endsWith(".crc") ? name.substring(1, name.length() - 4) : name;
+            return outputNames.contains(plain) || plain.equals("_SUCCESS");
         }
 
         public String code() {
@@ -159,7 +177,7 @@ public final class OutputLocation {
 
     private boolean isOurs(FileSystem fs, Path path, Set<String> names) throws IOException {
         if (!names.contains(MARKER)) {
-            return writer.isOlderOutput.test(names);
+            return writer.isOlderOutput(names);
         }
         try {
             byte[] marker = Storage.readAll(new Path(path, MARKER), fs.getConf());

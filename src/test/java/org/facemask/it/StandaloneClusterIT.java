@@ -190,15 +190,19 @@ class StandaloneClusterIT {
     @Test
     @Order(1)
     void prepareTrainAndScoreOnTwoExecutorJvms() throws Exception {
-        Path faces = PROJECT.resolve("data-samples/faces");
+        Path faces = work.resolve("faces");
+        new SyntheticFaces(7).writeDataset(faces, 24);
         submit("prepare", "prepare.input=" + faces, "prepare.output=" + work.resolve("prepared"));
         JsonNode summary = Json.read(Files.readString(work.resolve("prepared/summary.json")));
         assertEquals(48, summary.get("accepted").asInt());
 
+        // no model.base.weights: the copy shipped in the jar (or a ~/.keras/models one with the same bytes)
         submit("train", "train.input=" + work.resolve("prepared"), "train.output=" + work.resolve("model"),
-                "model.base.weights=" + SharedFiles.weights035(), "train.epochs=2", "train.workers=2");
+                "train.epochs=2", "train.workers=2");
         JsonNode metadata = Json.read(Files.readString(work.resolve("model/metadata.json")));
         assertEquals(2, metadata.get("training").get("workers").asInt());
+        assertEquals("dd76dd888b05870b7afd6d70764f5b036a31817f8ec7649355edac2a8e8a2378",
+                metadata.get("base").get("weights_sha256").asText());
         assertTrue(Files.isRegularFile(work.resolve("model/model.zip")));
 
         submit("score", "score.model=" + work.resolve("model"), "score.input=" + faces,

@@ -116,4 +116,17 @@ class InputListingTest {
         assertEquals(Map.of("a.jpg", "", ".b.jpg", "hidden"), outcome(files, hiddenRoot));
         assertNull(files.get(0).label());
     }
+
+    /** Two links to one folder, nested links doubling at each level: every file is listed once, not 2^k times. */
+    @Test
+    void aFolderReachedThroughSeveralLinksIsListedOnce() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("linked"));
+        Path shared = Files.createDirectories(root.resolve("cam/b"));
+        Files.write(shared.resolve("x.jpg"), new byte[]{1});
+        Files.createSymbolicLink(root.resolve("cam/l1"), shared);
+        Files.createSymbolicLink(root.resolve("cam/l2"), shared);
+        List<InputFile> files = InputListing.filesUnder(local(), new org.apache.hadoop.fs.Path(root.toUri()));
+        assertEquals(1, files.stream().filter(InputFile::readable).count(), files.toString());
+        assertEquals(2, files.stream().filter(f -> f.rejection() == RejectReason.SYMLINK_LOOP).count(), files.toString());
+    }
 }

@@ -50,6 +50,9 @@ class OutputLocationTest {
         conf.set("fs.defaultFS", "hdfs://nn:8020");
         assertThrows(ConfigError.class, () -> Location.requireApart(at("o", "hdfs:///p"),
                 List.of(at("i", "hdfs://NN:8020/p/in")), conf));
+        // the namenode's default port is the same folder as no port
+        assertThrows(ConfigError.class, () -> Location.requireApart(at("o", "hdfs://nn/p/out"),
+                List.of(at("i", "hdfs://nn:8020/p")), conf));
         // a null location (a setting not in use) is never in the way
         assertDoesNotThrow(() -> Location.requireApart(at("o", d), List.of(new Location("unused", null)), conf));
     }
@@ -125,5 +128,20 @@ class OutputLocationTest {
         ConfigError e = assertThrows(ConfigError.class, () -> OutputLocation.checked(EVALUATE, model.toUri(), true, List.of(), conf));
         assertTrue(e.getMessage().contains("metrics.json, model.zip"), e.getMessage());
         assertTrue(Files.exists(model.resolve("model.zip")));
+    }
+
+    /** A project folder that merely holds a checkpoints/ or a metrics.json of its own is not an older output. */
+    @Test
+    void aFolderWithOneOfOurFileNamesAmongOthersIsNeverReplaced() throws Exception {
+        Path project = Files.createDirectories(tmp.resolve("project/checkpoints"));
+        Files.writeString(tmp.resolve("project/thesis.tex"), "precious");
+        ConfigError train = assertThrows(ConfigError.class,
+                () -> OutputLocation.checked(TRAIN, project.getParent().toUri(), true, List.of(), conf));
+        assertTrue(train.getMessage().contains("thesis.tex"), train.getMessage());
+        Path notebook = Files.createDirectories(tmp.resolve("notebook"));
+        Files.writeString(notebook.resolve("metrics.json"), "{}");
+        Files.writeString(notebook.resolve("analysis.ipynb"), "{}");
+        assertThrows(ConfigError.class, () -> OutputLocation.checked(EVALUATE, notebook.toUri(), true, List.of(), conf));
+        assertTrue(Files.exists(tmp.resolve("project/thesis.tex")) && Files.exists(notebook.resolve("analysis.ipynb")));
     }
 }
