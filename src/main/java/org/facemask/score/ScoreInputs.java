@@ -35,26 +35,24 @@ public final class ScoreInputs {
 
     static List<InputFile> list(FileSystem fs, URI input) {
         try {
-            List<Path> roots = new ArrayList<>();
-            if (isGlob(input)) {
+            List<InputFile> listed = new ArrayList<>();
+            if (isGlob(input) && "file".equals(fs.getScheme())) {
+                listed.addAll(localGlob(fs, input));
+            } else if (isGlob(input)) {
                 FileStatus[] matches = fs.globStatus(new Path(input));
-                if (matches != null) {
-                    for (FileStatus match : matches) {
-                        roots.add(match.getPath());
-                    }
+                for (FileStatus match : matches == null ? new FileStatus[0] : matches) {
+                    listed.addAll(InputListing.filesUnder(fs, match.getPath()));
                 }
             } else {
-                roots.add(new Path(input));
+                listed.addAll(InputListing.filesUnder(fs, new Path(input)));
             }
             List<InputFile> files = new ArrayList<>();
             long hidden = 0;
-            for (Path root : roots) {
-                for (InputFile file : InputListing.filesUnder(fs, root)) {
-                    if (file.rejection() == RejectReason.HIDDEN) {
-                        hidden++;
-                    } else {
-                        files.add(file);
-                    }
+            for (InputFile file : listed) {
+                if (file.rejection() == RejectReason.HIDDEN) {
+                    hidden++;
+                } else {
+                    files.add(file);
                 }
             }
             files.sort(Comparator.comparing(InputFile::path));
@@ -68,5 +66,35 @@ public final class ScoreInputs {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + input + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A glob on local disk: the folder before the first glob character walked as any input folder is (so names with
+     * ':' or not in UTF-8 are listed as they are: Hadoop's globber fails on the first and drops the second), keeping
+     * what the pattern matches and everything under a matching folder.
+     */
+    private static List<InputFile> localGlob(FileSystem fs, URI input) throws IOException {
+        String pattern = input.getPath();
+        int firstGlob = pattern.length();
+        for (char c : "*?[{".toCharArray()) {
+            int at = pattern.indexOf(c);
+            firstGlob = at >= 0 ? Math.min(firstGlob, at) : firstGlob;
+        }
+        java.nio.file.Path fixed = java.nio.file.Path.of(pattern.substring(0, pattern.lastIndexOf('/', firstGlob) + 1));
+        if (!java.nio.file.Files.isDirectory(fixed)) {
+            return List.of();
+        }
+        java.nio.file.PathMatcher matcher = java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+        List<InputFile> out = new ArrayList<>();
+        for (InputFile f : InputListing.filesUnder(fs, new Path(fixed.toUri()))) {
+            java.nio.file.Path p = java.nio.file.Path.of(new Path(f.path()).toUri().getPath());
+            while (p != null && p.startsWith(fixed) && !p.equals(fixed) && !matcher.matches(p)) {
+                p = p.getParent();
+            }
+            if (p != null && !p.equals(fixed) && matcher.matches(p)) {
+                out.add(f);
+            }
+        }
+        return out;
     }
 }
