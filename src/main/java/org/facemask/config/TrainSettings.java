@@ -3,6 +3,7 @@ package org.facemask.config;
 import com.typesafe.config.Config;
 import org.facemask.image.Augmentation;
 import org.facemask.image.Photometric;
+import org.facemask.model.MobileNetV2;
 
 import java.io.Serializable;
 import java.net.URI;
@@ -25,20 +26,33 @@ import java.net.URI;
  * @param augmentCopies      features mode: augmented copies of each training image, featurized once; end-to-end:
  *                           above 0 augments every training image anew in every epoch; 0 = no augmentation
  * @param augmentation       the random variations applied
+ * @param fineTune           after the head (features mode): the top blocks of the base trained with the head
  */
 public record TrainSettings(URI input, URI output, boolean overwrite, Mode mode, int epochs, Updater updater,
                             double learningRate, int batchSize, int averagingFrequency, int workers, long seed,
-                            int patience, boolean resume, int augmentCopies, Augmentation augmentation)
+                            int patience, boolean resume, int augmentCopies, Augmentation augmentation,
+                            FineTune fineTune)
         implements Serializable {
     public enum Mode { FEATURES, END_TO_END }
+
+    /**
+     * @param blocks       inverted residual blocks trained from the top (block_16 down), with Conv_1 above them;
+     *                     0 = no fine-tuning
+     * @param epochs       maximum fine-tuning epochs (best by validation loss, {@code patience} applies)
+     * @param learningRate the updater's learning rate while fine-tuning, far below the head's
+     */
+    public record FineTune(int blocks, int epochs, double learningRate) implements Serializable {
+        public static final FineTune OFF = new FineTune(0, 1, 1e-5);
+
+        public boolean enabled() {
+            return blocks > 0;
+        }
+    }
 
     public enum Updater { ADAM, SGD }
 
     public static TrainSettings from(Config c) {
-        double lr = c.getDouble("learning-rate");
-        if (!(lr > 0 && lr < 10)) {
-            throw new ConfigError("train.learning-rate must be above 0 and below 10, got " + lr);
-        }
+        double lr = learningRate(c, "learning-rate");
         return new TrainSettings(
                 StorageUri.parse("train.input", c.getString("input")),
                 StorageUri.parse("train.output", c.getString("output")),
@@ -63,6 +77,17 @@ public record TrainSettings(URI input, URI output, boolean overwrite, Mode mode,
                                 Checks.fraction("train.augment.contrast", c.getDouble("augment.contrast")),
                                 Checks.fraction("train.augment.saturation", c.getDouble("augment.saturation")),
                                 Checks.fraction("train.augment.blur", c.getDouble("augment.blur") / 10) * 10,
-                                Checks.intIn(c, "train.augment.jpeg-quality", 0, 95))));
+                                Checks.intIn(c, "train.augment.jpeg-quality", 0, 95))),
+                new FineTune(Checks.intIn(c, "train.fine-tune.blocks", 0, MobileNetV2.BLOCKS - 1),
+                        Checks.intIn(c, "train.fine-tune.epochs", 1, 10_000),
+                        learningRate(c, "fine-tune.learning-rate")));
+    }
+
+    private static double learningRate(Config c, String key) {
+        double lr = c.getDouble(key);
+        if (!(lr > 0 && lr < 10)) {
+            throw new ConfigError("train." + key + " must be above 0 and below 10, got " + lr);
+        }
+        return lr;
     }
 }

@@ -22,14 +22,14 @@ public final class Dl4jModel implements InferenceModel {
     public Dl4jModel(ComputationGraph graph, int imageSize) {
         this.graph = graph;
         this.imageSize = imageSize;
-        this.outputSize = (int) graph.outputSingle(false, Preprocessing.toInput(
-                List.of(new byte[imageSize * imageSize * 3]), imageSize)).size(1);
+        this.outputSize = run(List.of(new byte[imageSize * imageSize * 3]))[0].length;
     }
 
     @Override
     public synchronized float[][] run(List<byte[]> images) {
         INDArray out = graph.outputSingle(false, Preprocessing.toInput(images, imageSize));
-        return out.toFloatMatrix();
+        // a convolutional output (the activations fine-tuning trains on) becomes one row per image, channels first
+        return out.reshape('c', out.size(0), out.length() / out.size(0)).toFloatMatrix();
     }
 
     @Override

@@ -138,8 +138,11 @@ public final class OnnxExporter {
                 translate(name, conf.getVertices().get(name));
             }
         }
-        out.addNode(node("Identity", List.of(tensorOf.get(outputs.get(0))), OUTPUT));
-        long outputSize = graph.outputSingle(false, Nd4j.zeros(DataType.FLOAT, 1, 3, imageSize, imageSize)).size(1);
+        INDArray probe = graph.outputSingle(false, Nd4j.zeros(DataType.FLOAT, 1, 3, imageSize, imageSize));
+        long outputSize = probe.length();
+        // a convolutional output (the activations fine-tuning trains on) becomes one row per image, channels first
+        // as in DL4J; a network output is never channel-padded (takesPaddedChannels)
+        out.addNode(node(probe.rank() > 2 ? "Flatten" : "Identity", List.of(tensorOf.get(outputs.get(0))), OUTPUT));
         out.addInput(valueInfo(INPUT, Onnx.TensorProto.DataType.UINT8, -1, imageSize, imageSize, 3));
         out.addOutput(valueInfo(OUTPUT, Onnx.TensorProto.DataType.FLOAT, -1, outputSize));
         return Onnx.ModelProto.newBuilder()

@@ -13,7 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code checkpoints/} of a model directory: the network being trained after the last epoch ({@code last.zip},
+ * A checkpoint folder of a model directory ({@code checkpoints/} for the head or whole network,
+ * {@code checkpoints/fine-tune/} for fine-tuning): the network being trained after the last epoch ({@code last.zip},
  * with its updater state, for resuming), the one with the lowest validation loss so far ({@code best.zip}), and
  * {@code state.json} with the epoch history. state.json is written last, so it never points at a half-written
  * network.
@@ -26,8 +27,9 @@ final class Checkpoints {
     record State(String mode, List<EpochMetrics> epochs, int bestEpoch, double bestValLoss) {
     }
 
-    Checkpoints(URI modelDir, Configuration hadoop) {
-        this.dir = Storage.child(modelDir, "checkpoints");
+    /** @param path the folder under {@code modelDir} */
+    Checkpoints(URI modelDir, String path, Configuration hadoop) {
+        this.dir = Storage.child(modelDir, path);
         this.hadoop = hadoop;
     }
 

@@ -17,6 +17,7 @@ import org.facemask.featurize.FeaturizeStage;
 import org.facemask.inference.SparkInference;
 import org.facemask.model.Backbone;
 import org.facemask.model.Classifier;
+import org.facemask.model.FineTuning;
 import org.facemask.model.ModelDirectory;
 import org.facemask.model.ModelMetadata;
 import org.facemask.prepare.PreparedColumns;
@@ -33,6 +34,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import static org.apache.spark.sql.functions.col;
 
@@ -65,9 +67,7 @@ public final class TrainStage {
         }
         URI work = Storage.child(settings.output(), "_work");
         List<String> classes = dataset.classes();
-        Classifier.HeadSpec head = new Classifier.HeadSpec(model.headHidden(), model.headDropout(), classes.size(),
-                settings.updater() == TrainSettings.Updater.ADAM ? Classifier.HeadSpec.adam(settings.learningRate())
-                        : Classifier.HeadSpec.sgd(settings.learningRate()), settings.seed());
+        Classifier.HeadSpec head = headSpec(model, settings, classes.size(), settings.learningRate());
 
         JavaRDD<DataSet> train;
         DriverValidation val;
@@ -99,61 +99,28 @@ public final class TrainStage {
                 classes, trainCount, valCount, mode.name().toLowerCase().replace('_', '-'), train.getNumPartitions(),
                 settings.batchSize(), settings.averagingFrequency());
 
-        Checkpoints checkpoints = new Checkpoints(settings.output(), hadoop);
-        Checkpoints.State state = settings.resume() ? checkpoints.state() : null;
-        ComputationGraph network;
-        List<EpochMetrics> epochs = new ArrayList<>();
-        int bestEpoch = 0;
-        double bestValLoss = Double.POSITIVE_INFINITY;
-        if (state != null) {
-            network = checkpoints.last();
-            epochs.addAll(state.epochs());
-            bestEpoch = state.bestEpoch();
-            bestValLoss = state.bestValLoss();
-            LOG.info("resuming after epoch {} (best so far: epoch {}, val loss {})", epochs.size(), bestEpoch,
-                    String.format("%.4f", bestValLoss));
-        } else {
-            network = mode == TrainSettings.Mode.FEATURES ? Classifier.head(backbone.featureSize(), head)
-                    : Classifier.classifier(backbone, head, backbone.pretrained());
+        TrainSettings.Mode trainedMode = mode;
+        Fit fit = fit(new Checkpoints(settings.output(), "checkpoints", hadoop), mode.name(), "", settings,
+                settings.epochs(), train, val, () -> trainedMode == TrainSettings.Mode.FEATURES
+                        ? Classifier.head(backbone.featureSize(), head)
+                        : Classifier.classifier(backbone, head, backbone.pretrained()), Double.POSITIVE_INFINITY, work);
+        if (fit.best() == null) {
+            throw new IllegalStateException("no epoch gave a finite validation loss: nothing to keep");
         }
-
-        boolean stoppedEarly = false;
-        try (ParameterAveragingTrainer trainer = new ParameterAveragingTrainer(
-                JavaSparkContext.fromSparkContext(spark.sparkContext()), network, settings,
-                Storage.child(work, "export"), hadoop)) {
-            for (int epoch = epochs.size() + 1; epoch <= settings.epochs(); epoch++) {
-                if (settings.patience() > 0 && epoch - 1 - bestEpoch >= settings.patience()) {
-                    stoppedEarly = true;
-                    LOG.info("stopping early: no lower validation loss for {} epochs (best: epoch {})",
-                            settings.patience(), bestEpoch);
-                    break;
-                }
-                long t = System.nanoTime();
-                double trainLoss = trainer.fitEpoch(train);
-                DriverValidation.Result v = val.evaluate(trainer.network());
-                double valLoss = v.loss();
-                double valAccuracy = v.accuracy();
-                EpochMetrics m = new EpochMetrics(epoch, trainLoss, valLoss, valAccuracy, (System.nanoTime() - t) / 1e9);
-                epochs.add(m);
-                boolean best = valLoss < bestValLoss;
-                if (best) {
-                    bestValLoss = valLoss;
-                    bestEpoch = epoch;
-                }
-                checkpoints.save(trainer.network(), new Checkpoints.State(mode.name(), epochs, bestEpoch, bestValLoss), best);
-                LOG.info("epoch {}/{}: train loss {}, val loss {}, val accuracy {} ({} s){}", epoch, settings.epochs(),
-                        String.format("%.4f", trainLoss), String.format("%.4f", valLoss),
-                        String.format("%.4f", valAccuracy), String.format("%.1f", m.seconds()), best ? "  best so far" : "");
-            }
-        } finally {
-            train.unpersist();
-        }
-
-        ComputationGraph best = checkpoints.best();
-        ComputationGraph classifier = best;
+        ComputationGraph classifier = fit.best();
         if (mode == TrainSettings.Mode.FEATURES) {
             classifier = Classifier.classifier(backbone, head, true);
-            Classifier.copyHead(best, classifier);
+            Classifier.copyHead(fit.best(), classifier);
+        }
+        FineTuned fineTuned = null;
+        if (settings.fineTune().enabled() && mode != TrainSettings.Mode.FEATURES) {
+            LOG.warn("train.fine-tune.blocks = {} is ignored: fine-tuning follows the head of the features mode",
+                    settings.fineTune().blocks());
+        } else if (settings.fineTune().enabled()) {
+            fineTuned = fineTune(dataset, backbone, model, settings, fit.best(), work);
+            if (fineTuned.kept()) {
+                classifier = fineTuned.classifier();
+            }
         }
         Dataset<Row> test = dataset.images(spark).where(col(PreparedColumns.SPLIT).equalTo(Split.TEST.code()))
                 .select(PreparedColumns.PATH, PreparedColumns.LABEL, PreparedColumns.PIXELS);
@@ -165,11 +132,11 @@ public final class TrainStage {
         training.put("mode", mode.name().toLowerCase().replace('_', '-'));
         training.put("base_frozen", backbone.pretrained());
         training.put("base_weights_file", backbone.weightsFile());
-        training.put("epochs_run", epochs.size());
+        training.put("epochs_run", fit.epochs().size());
         training.put("max_epochs", settings.epochs());
-        training.put("best_epoch", bestEpoch);
-        training.put("best_val_loss", bestValLoss);
-        training.put("stopped_early", stoppedEarly);
+        training.put("best_epoch", fit.bestEpoch());
+        training.put("best_val_loss", fit.bestValLoss());
+        training.put("stopped_early", fit.stoppedEarly());
         training.put("updater", settings.updater().name().toLowerCase());
         training.put("learning_rate", settings.learningRate());
         training.put("batch_size_per_worker", settings.batchSize());
@@ -183,19 +150,22 @@ public final class TrainStage {
                 "zoom", settings.augmentation().zoom(), "shift", settings.augmentation().shift(),
                 "low_resolution", settings.augmentation().lowResolution(), "photometric", photometric(settings)));
         training.put("images", Map.of("train", trainCount, "val", valCount, "test", testMetrics.images()));
+        training.put("fine_tune", fineTuned == null ? "none" : fineTuned.toMap(settings.fineTune()));
         training.put("input", dataset.location().toString());
         Instant createdAt = Instant.now();
         ModelDirectory written = ModelDirectory.write(settings.output(), classifier, modelSha256 -> ModelMetadata.create(
                 modelSha256, createdAt, classes, dataset.imageSize(), backbone.alpha(), backbone.pretrained(),
                 backbone.weightsSha256(), training), hadoop);
         ModelMetadata metadata = written.metadata();
-        writeReport(settings.output(), epochs, bestEpoch, stoppedEarly, testMetrics);
+        writeReport(settings.output(), fit, fineTuned == null ? null : fineTuned.fit(), testMetrics);
         Storage.delete(work, hadoop);
-        LOG.info("model {} written to {}: best epoch {} (val loss {}), test accuracy {} on {} images, AUC {}; took {} s",
-                metadata.version(), settings.output(), bestEpoch, String.format("%.4f", bestValLoss),
+        Fit kept = fineTuned != null && fineTuned.kept() ? fineTuned.fit() : fit;
+        LOG.info("model {} written to {}: best {}epoch {} (val loss {}), test accuracy {} on {} images, AUC {}; took {} s",
+                metadata.version(), settings.output(), kept == fit ? "" : "fine-tuning ", kept.bestEpoch(),
+                String.format("%.4f", kept.bestValLoss()),
                 String.format("%.4f", testMetrics.accuracy()), testMetrics.images(), String.format("%.4f", testMetrics.auc()),
                 String.format("%.1f", (System.nanoTime() - start) / 1e9));
-        return new Result(written, testMetrics, bestEpoch, epochs);
+        return new Result(written, testMetrics, fit.bestEpoch(), fit.epochs());
     }
 
     /** The training split as one-example DataSets, spread over the workers, kept for every epoch if {@code keep}. */
@@ -213,22 +183,177 @@ public final class TrainStage {
     /** Features of {@code augment.copies} augmented variants of every training image, featurized once. */
     private Dataset<Row> augmentedFeatures(PreparedDataset dataset, Backbone backbone, ModelSettings model,
                                            TrainSettings settings, URI work) {
-        URI dir = Storage.child(work, "features-augmented");
+        return computedOnce(Storage.child(work, "features-augmented"), () -> augmentedVariants(dataset, settings),
+                backbone::graph, FeaturizeStage.FEATURES, model, dataset.imageSize());
+    }
+
+    /** {@code augment.copies} augmented variants of every training image: (path, label, split, sha256, pixels). */
+    private Dataset<Row> augmentedVariants(PreparedDataset dataset, TrainSettings settings) {
+        Dataset<Row> train = images(dataset).where(col(PreparedColumns.SPLIT).equalTo(Split.TRAIN.code()));
+        return spark.createDataFrame(train.javaRDD().flatMap(new TrainingData.AugmentedCopies(settings.augmentation(),
+                settings.augmentCopies(), dataset.imageSize(), settings.seed())), train.schema());
+    }
+
+    /** (path, label, split, sha256, pixels) of every image of a prepared dataset. */
+    private Dataset<Row> images(PreparedDataset dataset) {
+        return dataset.images(spark).select(PreparedColumns.PATH, PreparedColumns.LABEL, PreparedColumns.SPLIT,
+                PreparedColumns.SHA256, PreparedColumns.PIXELS);
+    }
+
+    /**
+     * {@code network} run once over {@code images} (pixels last), its output in {@code column}, written to
+     * {@code dir}; a complete earlier result (its _SUCCESS) is read instead, so a resumed run does not compute it
+     * again.
+     */
+    private Dataset<Row> computedOnce(URI dir, Supplier<Dataset<Row>> images, Supplier<ComputationGraph> network,
+                                      String column, ModelSettings model, int imageSize) {
+        String path = Storage.sparkPath(dir);
         if (!Storage.exists(Storage.child(dir, "_SUCCESS"), hadoop)) {
             Storage.delete(dir, hadoop);
-            Dataset<Row> train = dataset.images(spark).where(col(PreparedColumns.SPLIT).equalTo(Split.TRAIN.code()))
-                    .select(PreparedColumns.PATH, PreparedColumns.LABEL, PreparedColumns.SPLIT, PreparedColumns.SHA256,
-                            PreparedColumns.PIXELS);
-            Dataset<Row> variants = spark.createDataFrame(train.javaRDD().flatMap(new TrainingData.AugmentedCopies(
-                    settings.augmentation(), settings.augmentCopies(), dataset.imageSize(), settings.seed())), train.schema());
-            try (SparkInference inference = new SparkInference(spark, backbone.graph(), model.engine(),
-                    dataset.imageSize(), model.inferenceThreads())) {
-                FeaturizeStage.writer(inference.apply(variants, FeaturizeStage.FEATURES, model.inferenceBatch(), 0))
-                        .parquet(Storage.sparkPath(dir));
+            long start = System.nanoTime();
+            try (SparkInference inference = new SparkInference(spark, network.get(), model.engine(), imageSize,
+                    model.inferenceThreads())) {
+                FeaturizeStage.writer(inference.apply(images.get(), column, model.inferenceBatch(), 0)).parquet(path);
             }
-            LOG.info("featurized {} augmented copies of each training image", settings.augmentCopies());
+            LOG.info("computed {} of {} images once, in {} s", column, spark.read().parquet(path).count(),
+                    String.format("%.1f", (System.nanoTime() - start) / 1e9));
         }
-        return spark.read().parquet(Storage.sparkPath(dir));
+        return spark.read().parquet(path);
+    }
+
+    /** The head's layers, trained by the configured updater at {@code learningRate}. */
+    private static Classifier.HeadSpec headSpec(ModelSettings model, TrainSettings settings, int classes,
+                                                double learningRate) {
+        return new Classifier.HeadSpec(model.headHidden(), model.headDropout(), classes,
+                settings.updater() == TrainSettings.Updater.ADAM ? Classifier.HeadSpec.adam(learningRate)
+                        : Classifier.HeadSpec.sgd(learningRate), settings.seed());
+    }
+
+    /** What one training stage (the head or whole network, or fine-tuning) gave. */
+    private record Fit(ComputationGraph best, List<EpochMetrics> epochs, int bestEpoch, double bestValLoss,
+                       boolean stoppedEarly) {
+        Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("epochs", epochs.stream().map(EpochMetrics::toMap).toList());
+            m.put("best_epoch", bestEpoch);
+            m.put("stopped_early", stoppedEarly);
+            return m;
+        }
+    }
+
+    /**
+     * Trains with parameter averaging, one epoch per pass over {@code train}, for at most {@code maxEpochs}; after
+     * each epoch the validation loss decides whether the network is the best so far (it must beat
+     * {@code valLossToBeat}); {@code patience} epochs without a better one stop it. With {@code resume}, continues
+     * from the checkpoint instead of {@code start}.
+     *
+     * @return the best network, null when no epoch beat {@code valLossToBeat}
+     */
+    private Fit fit(Checkpoints checkpoints, String mode, String stage, TrainSettings settings, int maxEpochs,
+                    JavaRDD<DataSet> train, DriverValidation val, Supplier<ComputationGraph> start,
+                    double valLossToBeat, URI work) {
+        Checkpoints.State state = settings.resume() ? checkpoints.state() : null;
+        ComputationGraph network;
+        List<EpochMetrics> epochs = new ArrayList<>();
+        int bestEpoch = 0;
+        double bestValLoss = valLossToBeat;
+        if (state != null) {
+            network = checkpoints.last();
+            epochs.addAll(state.epochs());
+            bestEpoch = state.bestEpoch();
+            bestValLoss = state.bestValLoss();
+            LOG.info("resuming {}after epoch {} (best so far: epoch {}, val loss {})", stage, epochs.size(), bestEpoch,
+                    String.format("%.4f", bestValLoss));
+        } else {
+            network = start.get();
+        }
+        boolean stoppedEarly = false;
+        try (ParameterAveragingTrainer trainer = new ParameterAveragingTrainer(
+                JavaSparkContext.fromSparkContext(spark.sparkContext()), network, settings,
+                Storage.child(work, "export"), hadoop)) {
+            for (int epoch = epochs.size() + 1; epoch <= maxEpochs; epoch++) {
+                if (settings.patience() > 0 && epoch - 1 - bestEpoch >= settings.patience()) {
+                    stoppedEarly = true;
+                    LOG.info("stopping {}early: no lower validation loss for {} epochs (best: epoch {})", stage,
+                            settings.patience(), bestEpoch);
+                    break;
+                }
+                long t = System.nanoTime();
+                double trainLoss = trainer.fitEpoch(train);
+                DriverValidation.Result v = val.evaluate(trainer.network());
+                EpochMetrics m = new EpochMetrics(epoch, trainLoss, v.loss(), v.accuracy(), (System.nanoTime() - t) / 1e9);
+                epochs.add(m);
+                boolean best = v.loss() < bestValLoss;
+                if (best) {
+                    bestValLoss = v.loss();
+                    bestEpoch = epoch;
+                }
+                checkpoints.save(trainer.network(), new Checkpoints.State(mode, epochs, bestEpoch, bestValLoss), best);
+                LOG.info("{}epoch {}/{}: train loss {}, val loss {}, val accuracy {} ({} s){}", stage, epoch, maxEpochs,
+                        String.format("%.4f", trainLoss), String.format("%.4f", v.loss()),
+                        String.format("%.4f", v.accuracy()), String.format("%.1f", m.seconds()),
+                        best ? "  best so far" : "");
+            }
+        } finally {
+            train.unpersist();
+        }
+        return new Fit(bestEpoch > 0 ? checkpoints.best() : null, epochs, bestEpoch, bestValLoss, stoppedEarly);
+    }
+
+    /** What fine-tuning gave: its epochs, and the whole classifier with its best weights (null: none beat the head). */
+    private record FineTuned(Fit fit, ComputationGraph classifier, String frozenOutput, double startValLoss) {
+        boolean kept() {
+            return classifier != null;
+        }
+
+        Map<String, Object> toMap(TrainSettings.FineTune settings) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("blocks", settings.blocks());
+            m.put("trained_from", frozenOutput + " (exclusive)");
+            m.put("batch_norm", "inference mode, ImageNet statistics");
+            m.put("learning_rate", settings.learningRate());
+            m.put("max_epochs", settings.epochs());
+            m.put("epochs_run", fit.epochs().size());
+            m.put("best_epoch", fit.bestEpoch());
+            m.put("head_val_loss", startValLoss);
+            m.put("best_val_loss", fit.bestValLoss());
+            m.put("kept", kept());
+            return m;
+        }
+    }
+
+    /**
+     * Fine-tuning: the activations below the trained blocks computed once over the training (with its augmented
+     * copies) and validation images, then the trained blocks and {@code trainedHead} trained on them, best epoch
+     * by validation loss against the head's own.
+     */
+    private FineTuned fineTune(PreparedDataset dataset, Backbone backbone, ModelSettings model, TrainSettings settings,
+                               ComputationGraph trainedHead, URI work) {
+        TrainSettings.FineTune fineTune = settings.fineTune();
+        FineTuning plan = new FineTuning(backbone, fineTune.blocks());
+        String column = "activations";
+        URI dir = Storage.child(work, "activations-" + fineTune.blocks());
+        Dataset<Row> table = computedOnce(dir, () -> images(dataset).where(col(PreparedColumns.SPLIT)
+                .notEqual(Split.TEST.code())), plan::frozenPart, column, model, dataset.imageSize());
+        Dataset<Row> trainTable = settings.augmentCopies() == 0 ? table : table.unionByName(computedOnce(
+                Storage.child(work, "activations-augmented-" + fineTune.blocks()),
+                () -> augmentedVariants(dataset, settings), plan::frozenPart, column, model, dataset.imageSize()));
+        TrainingData.FromFeatures toDataSet = new TrainingData.FromFeatures(dataset.classes(), plan.activationShape());
+        JavaRDD<DataSet> train = examples(trainTable, column, toDataSet, settings, true);
+        DriverValidation val = new DriverValidation(rows(table, Split.VAL, column), toDataSet);
+        Classifier.HeadSpec spec = headSpec(model, settings, dataset.classes().size(), fineTune.learningRate());
+        ComputationGraph start = plan.trainedPart(spec, trainedHead);
+        double startValLoss = val.evaluate(start).loss();
+        LOG.info("fine-tuning the top {} blocks (above {}, activations {}) at learning rate {}: the head's val loss {}",
+                fineTune.blocks(), plan.frozenOutput(), java.util.Arrays.toString(plan.activationShape()),
+                fineTune.learningRate(), String.format("%.4f", startValLoss));
+        Fit fit = fit(new Checkpoints(settings.output(), "checkpoints/fine-tune", hadoop), "FINE_TUNE", "fine-tuning ",
+                settings, fineTune.epochs(), train, val, () -> start, startValLoss, work);
+        if (fit.bestEpoch() == 0) {
+            LOG.info("fine-tuning did not lower the validation loss: keeping the head alone");
+        }
+        return new FineTuned(fit, fit.best() == null ? null : plan.assemble(spec, fit.best()), plan.frozenOutput(),
+                startValLoss);
     }
 
     private static Map<String, Object> photometric(TrainSettings settings) {
@@ -243,19 +368,33 @@ public final class TrainStage {
                 .select(PreparedColumns.LABEL, inputColumn).collectAsList();
     }
 
-    private void writeReport(URI dir, List<EpochMetrics> epochs, int bestEpoch, boolean stoppedEarly, Metrics test) {
-        Map<String, Object> report = new LinkedHashMap<>();
-        report.put("epochs", epochs.stream().map(EpochMetrics::toMap).toList());
-        report.put("best_epoch", bestEpoch);
-        report.put("stopped_early", stoppedEarly);
+    private void writeReport(URI dir, Fit head, Fit fineTune, Metrics test) {
+        Map<String, Object> report = new LinkedHashMap<>(head.toMap());
+        if (fineTune != null) {
+            report.put("fine_tune", fineTune.toMap());
+        }
         report.put("test", test.toMap());
         EvaluateStage.writeReport(dir, test, report, hadoop);
+        // fine-tuning's epochs continue the head's on the x axis
         Map<String, double[][]> loss = new LinkedHashMap<>();
-        loss.put("train loss", epochs.stream().map(e -> new double[]{e.epoch(), e.trainLoss()}).toArray(double[][]::new));
-        loss.put("validation loss", epochs.stream().map(e -> new double[]{e.epoch(), e.valLoss()}).toArray(double[][]::new));
+        Map<String, double[][]> accuracy = new LinkedHashMap<>();
+        curves(head, 0, "", loss, accuracy);
+        if (fineTune != null) {
+            curves(fineTune, head.epochs().size(), "fine-tuning ", loss, accuracy);
+        }
         Storage.writeBytes(Storage.child(dir, "loss.png"), Plots.lines("Loss", "epoch", "cross-entropy", loss), hadoop);
         Storage.writeBytes(Storage.child(dir, "accuracy.png"), Plots.lines("Validation accuracy", "epoch", "accuracy",
-                Map.of("validation accuracy", epochs.stream().map(e -> new double[]{e.epoch(), e.valAccuracy()})
-                        .toArray(double[][]::new))), hadoop);
+                accuracy), hadoop);
+    }
+
+    private static void curves(Fit fit, int firstEpoch, String stage, Map<String, double[][]> loss,
+                               Map<String, double[][]> accuracy) {
+        List<EpochMetrics> epochs = fit.epochs();
+        loss.put(stage + "train loss", epochs.stream().map(e -> new double[]{firstEpoch + e.epoch(), e.trainLoss()})
+                .toArray(double[][]::new));
+        loss.put(stage + "validation loss", epochs.stream().map(e -> new double[]{firstEpoch + e.epoch(), e.valLoss()})
+                .toArray(double[][]::new));
+        accuracy.put(stage + "validation accuracy", epochs.stream()
+                .map(e -> new double[]{firstEpoch + e.epoch(), e.valAccuracy()}).toArray(double[][]::new));
     }
 }

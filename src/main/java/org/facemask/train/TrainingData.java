@@ -31,13 +31,23 @@ final class TrainingData {
         return y;
     }
 
-    /** (label, features array) rows of featurize's output. */
+    /**
+     * (label, float array) rows: featurize's feature vectors, or the flattened activations fine-tuning trains on,
+     * given back their shape.
+     */
     static final class FromFeatures implements Function<Row, DataSet> {
         private static final long serialVersionUID = 1L;
         private final List<String> classes;
+        /** one example's shape, e.g. [channels, height, width]; null = a vector */
+        private final long[] shape;
 
         FromFeatures(List<String> classes) {
+            this(classes, null);
+        }
+
+        FromFeatures(List<String> classes, long[] shape) {
             this.classes = List.copyOf(classes);
+            this.shape = shape == null ? null : shape.clone();
         }
 
         @Override
@@ -47,7 +57,9 @@ final class TrainingData {
             for (int i = 0; i < x.length; i++) {
                 x[i] = f.get(i);
             }
-            return new DataSet(Nd4j.create(x, new long[]{1, x.length}, 'c'), oneHot(classes, row.getString(0)));
+            long[] batchOfOne = shape == null ? new long[]{1, x.length} : java.util.stream.LongStream.concat(
+                    java.util.stream.LongStream.of(1), java.util.Arrays.stream(shape)).toArray();
+            return new DataSet(Nd4j.create(x, batchOfOne, 'c'), oneHot(classes, row.getString(0)));
         }
     }
 

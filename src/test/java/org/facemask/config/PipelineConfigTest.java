@@ -153,6 +153,18 @@ class PipelineConfigTest {
     }
 
     @Test
+    void fineTuningIsOffByDefaultAndItsSettingsAreChecked() {
+        assertFalse(readEverySection().train().fineTune().enabled());
+        TrainSettings.FineTune on = readEverySection("train.fine-tune.blocks=3", "train.fine-tune.epochs=4",
+                "train.fine-tune.learning-rate=1e-5").train().fineTune();
+        assertEquals(new TrainSettings.FineTune(3, 4, 1e-5), on);
+        String tooMany = assertThrows(ConfigError.class, () -> readEverySection("train.fine-tune.blocks=17")).getMessage();
+        assertTrue(tooMany.contains("train.fine-tune.blocks must be between 0 and 16"), tooMany);
+        String rate = assertThrows(ConfigError.class, () -> readEverySection("train.fine-tune.learning-rate=0")).getMessage();
+        assertTrue(rate.contains("train.fine-tune.learning-rate"), rate);
+    }
+
+    @Test
     void sparkMasterIsAFormSparkSubmitTakes() {
         for (String good : List.of("local", "local[4]", "local[*]", "local[2,3]", "spark://h1:7077,h2:7077", "yarn",
                 "k8s://https://k8s.example:443", "mesos://m:5050")) {

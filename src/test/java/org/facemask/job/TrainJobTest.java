@@ -169,4 +169,36 @@ class TrainJobTest {
         assertEquals(2, training.get("augmentation").get("copies").asInt());
         assertEquals(8, json(augmented.resolve("metrics.json")).get("test").get("images").asInt());
     }
+
+    @Test
+    void fineTuningStartsFromTheHeadAndIsRecorded() throws Exception {
+        Path fineTuned = tmp.resolve("fine-tuned");
+        JobRunner.Outcome t = runMain(sparkArgs("train", "train.input=" + prepared, "train.output=" + fineTuned,
+                "model.base.weights=" + weights, "train.epochs=2", "train.patience=0", "train.fine-tune.blocks=2",
+                "train.fine-tune.epochs=2", "train.fine-tune.learning-rate=0.0003"));
+        assertEquals(0, t.exitCode(), t.stderr());
+        JsonNode training = json(fineTuned.resolve("metadata.json")).get("training");
+        JsonNode fineTune = training.get("fine_tune");
+        assertEquals(2, fineTune.get("blocks").asInt());
+        assertEquals("block_14_add (exclusive)", fineTune.get("trained_from").asText());
+        assertEquals(0.0003, fineTune.get("learning_rate").asDouble());
+        assertEquals(2, fineTune.get("epochs_run").asInt());
+        // the trained part, fed with the activations computed once, starts exactly where the head ended
+        assertEquals(training.get("best_val_loss").asDouble(), fineTune.get("head_val_loss").asDouble(), 1e-4);
+        int best = fineTune.get("best_epoch").asInt();
+        assertEquals(best > 0, fineTune.get("kept").asBoolean());
+        assertTrue(fineTune.get("best_val_loss").asDouble() <= fineTune.get("head_val_loss").asDouble());
+        JsonNode metrics = json(fineTuned.resolve("metrics.json"));
+        assertEquals(2, metrics.get("fine_tune").get("epochs").size());
+        assertEquals(best, metrics.get("fine_tune").get("best_epoch").asInt());
+        assertTrue(Files.isRegularFile(fineTuned.resolve("checkpoints/fine-tune/last.zip")));
+        assertFalse(Files.exists(fineTuned.resolve("_work")), "the activations are deleted with the work dir");
+
+        // the model written is the one the test metrics describe
+        Path out = tmp.resolve("eval-fine-tuned");
+        JobRunner.Outcome e = runMain(sparkArgs("evaluate", "evaluate.model=" + fineTuned, "evaluate.input=" + prepared,
+                "evaluate.output=" + out));
+        assertEquals(0, e.exitCode(), e.stderr());
+        assertEquals(metrics.get("test").get("confusion_matrix"), json(out.resolve("metrics.json")).get("confusion_matrix"));
+    }
 }

@@ -67,7 +67,8 @@ class FrozenBaseTest {
             }
         }
         TrainSettings settings = new TrainSettings(tmp.toUri(), tmp.toUri(), false, TrainSettings.Mode.END_TO_END, 1,
-                TrainSettings.Updater.ADAM, 1e-2, 2, 1, 2, 7, 0, false, 0, new org.facemask.image.Augmentation(false, 0, 0, 0, 0, org.facemask.image.Photometric.NONE));
+                TrainSettings.Updater.ADAM, 1e-2, 2, 1, 2, 7, 0, false, 0, new org.facemask.image.Augmentation(false, 0, 0, 0, 0, org.facemask.image.Photometric.NONE),
+                TrainSettings.FineTune.OFF);
         try (SparkSession spark = SparkSession.builder().master("local[2]").config("spark.ui.enabled", "false").getOrCreate()) {
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             JavaRDD<DataSet> data = sc.parallelize(examples, 2);
