@@ -17,7 +17,8 @@ import java.util.Objects;
  * {@code fs.defaultFS} ({@code hdfs:///d} is {@code hdfs://namenode:8020/d}), a glob stands for its fixed prefix
  * ({@code /in/cam*} may match anything under {@code /in}) and a local path is followed through its symbolic links.
  *
- * @param uri null for a setting that is not used (then it is never in the way)
+ * @param uri null for a setting that is not used, or an opaque URI such as the jar: of a shipped file (then it is
+ *            never in the way)
  */
 public record Location(String key, URI uri) {
     private static final String GLOB_CHARACTERS = "*?[{";
@@ -33,8 +34,8 @@ public record Location(String key, URI uri) {
     public static void requireApart(Location output, List<Location> others, Configuration conf) {
         String out = output.comparable(conf);
         for (Location other : others) {
-            if (other.uri() == null) {
-                continue;
+            if (other.uri() == null || other.uri().isOpaque()) {
+                continue; // not used, or a file inside our jar (jar:file:...!/...): never where an output goes
             }
             String in = other.comparable(conf);
             if (out.startsWith(in) || in.startsWith(out)) {

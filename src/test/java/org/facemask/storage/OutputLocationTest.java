@@ -50,6 +50,9 @@ class OutputLocationTest {
         conf.set("fs.defaultFS", "hdfs://nn:8020");
         assertThrows(ConfigError.class, () -> Location.requireApart(at("o", "hdfs:///p"),
                 List.of(at("i", "hdfs://NN:8020/p/in")), conf));
+        // a file shipped inside the jar (the weights) is never where an output goes
+        assertDoesNotThrow(() -> Location.requireApart(at("o", "file:///p/out"), List.of(new Location("model.base.weights",
+                java.net.URI.create("jar:file:/p/facemask.jar!/org/facemask/shipped/w.h5"))), conf));
         // the namenode's default port is the same folder as no port
         assertThrows(ConfigError.class, () -> Location.requireApart(at("o", "hdfs://nn/p/out"),
                 List.of(at("i", "hdfs://nn:8020/p")), conf));
