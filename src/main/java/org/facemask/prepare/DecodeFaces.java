@@ -12,10 +12,8 @@ import org.facemask.image.RejectReason;
 import org.facemask.image.RgbImage;
 import org.facemask.storage.BroadcastHadoopConf;
 import org.facemask.storage.Sha256;
-import org.facemask.storage.Storage;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -75,7 +73,7 @@ final class DecodeFaces implements FlatMapFunction<Iterator<VocFolder.Photo>, Ro
         InputFile file = photo.file();
         VocAnnotation annotation;
         try {
-            annotation = VocAnnotation.parse(read(photo.annotation()));
+            annotation = VocAnnotation.parse(photo.annotation().readAll(hadoopConf.get()));
         } catch (IOException | RuntimeException e) {
             return List.of(DecodedRows.rejected(file.path(), null, file, null, RejectReason.BAD_ANNOTATION,
                     photo.annotation().path() + ": " + e.getMessage(), source));
@@ -88,7 +86,7 @@ final class DecodeFaces implements FlatMapFunction<Iterator<VocFolder.Photo>, Ro
         List<Row> rows = new ArrayList<>(annotated.size());
         byte[] bytes;
         try {
-            bytes = read(file);
+            bytes = file.readAll(hadoopConf.get());
         } catch (IOException | RuntimeException | OutOfMemoryError e) {
             return everyFace(annotated, file, null, RejectReason.READ_ERROR, "cannot read the photo: " + e);
         }
@@ -124,12 +122,6 @@ final class DecodeFaces implements FlatMapFunction<Iterator<VocFolder.Photo>, Ro
             }
         }
         return rows;
-    }
-
-    private byte[] read(InputFile file) throws IOException {
-        try (InputStream in = file.open(hadoopConf.get())) {
-            return Storage.readAll(in, file.sizeBytes());
-        }
     }
 
     private List<Row> everyFace(List<VocAnnotation.Face> annotated, InputFile file, String sha256, RejectReason reason,

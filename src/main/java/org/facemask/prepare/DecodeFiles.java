@@ -8,10 +8,8 @@ import org.facemask.image.ImageRejectedException;
 import org.facemask.image.RejectReason;
 import org.facemask.storage.BroadcastHadoopConf;
 import org.facemask.storage.Sha256;
-import org.facemask.storage.Storage;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Iterator;
 import java.util.Locale;
 
@@ -50,9 +48,7 @@ final class DecodeFiles implements FlatMapFunction<Iterator<InputFile>, Row> {
     private Row decode(InputFile file, ImageLoader loader) {
         byte[] bytes;
         try {
-            try (InputStream in = file.open(hadoopConf.get())) {
-                bytes = Storage.readAll(in, file.sizeBytes());
-            }
+            bytes = file.readAll(hadoopConf.get());
         } catch (IOException | RuntimeException | OutOfMemoryError e) {
             return rejected(file, null, RejectReason.READ_ERROR, "cannot read: " + e);
         }

@@ -5,6 +5,7 @@ import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.facemask.image.RejectReason;
+import org.facemask.storage.Storage;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,6 +47,13 @@ public record InputFile(String path, String label, long sizeBytes, long modifica
      */
     public InputStream open(Configuration conf) throws IOException {
         return fileSystem(conf).open(new Path(path));
+    }
+
+    /** The whole file, read into one array of its listed size (see {@link Storage#readAll(InputStream, long)}). */
+    public byte[] readAll(Configuration conf) throws IOException {
+        try (InputStream in = open(conf)) {
+            return Storage.readAll(in, sizeBytes);
+        }
     }
 
     /** The file system to read the file through: on local disk the raw one, as {@link #open} explains. */

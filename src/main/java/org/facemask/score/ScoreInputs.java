@@ -6,6 +6,7 @@ import org.apache.hadoop.fs.Path;
 import org.facemask.image.RejectReason;
 import org.facemask.prepare.InputFile;
 import org.facemask.prepare.InputListing;
+import org.facemask.storage.Location;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,24 +76,20 @@ public final class ScoreInputs {
      */
     private static List<InputFile> localGlob(FileSystem fs, URI input) throws IOException {
         String pattern = input.getPath();
-        int firstGlob = pattern.length();
-        for (char c : "*?[{".toCharArray()) {
-            int at = pattern.indexOf(c);
-            firstGlob = at >= 0 ? Math.min(firstGlob, at) : firstGlob;
-        }
-        java.nio.file.Path fixed = java.nio.file.Path.of(pattern.substring(0, pattern.lastIndexOf('/', firstGlob) + 1));
+        java.nio.file.Path fixed = java.nio.file.Path.of(Location.fixedPrefix(pattern));
         if (!java.nio.file.Files.isDirectory(fixed)) {
             return List.of();
         }
         java.nio.file.PathMatcher matcher = java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + pattern);
         List<InputFile> out = new ArrayList<>();
         for (InputFile f : InputListing.filesUnder(fs, new Path(fixed.toUri()))) {
-            java.nio.file.Path p = java.nio.file.Path.of(new Path(f.path()).toUri().getPath());
-            while (p != null && p.startsWith(fixed) && !p.equals(fixed) && !matcher.matches(p)) {
-                p = p.getParent();
-            }
-            if (p != null && !p.equals(fixed) && matcher.matches(p)) {
-                out.add(f);
+            // the entry, or a folder it sits in, below the fixed part
+            for (java.nio.file.Path p = java.nio.file.Path.of(new Path(f.path()).toUri().getPath());
+                 p != null && p.startsWith(fixed) && !p.equals(fixed); p = p.getParent()) {
+                if (matcher.matches(p)) {
+                    out.add(f);
+                    break;
+                }
             }
         }
         return out;

@@ -20,10 +20,8 @@ import org.facemask.inference.SparkInference;
 import org.facemask.model.InferenceModel;
 import org.facemask.prepare.InputFile;
 import org.facemask.storage.BroadcastHadoopConf;
-import org.facemask.storage.Storage;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.sql.Timestamp;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -130,16 +128,11 @@ final class ScorePartition implements FlatMapFunction<Iterator<InputFile>, Row> 
                     return;
                 }
                 long start = System.nanoTime();
-                Path path = new Path(file.path());
                 try {
-                    FileSystem fs = file.fileSystem(hadoop.get());
                     if (ArchiveEntries.isArchive(file.path())) {
-                        readArchive(fs, path, file, modified);
+                        readArchive(file.fileSystem(hadoop.get()), new Path(file.path()), file, modified);
                     } else {
-                        byte[] bytes;
-                        try (InputStream in = fs.open(path)) {
-                            bytes = Storage.readAll(in, file.sizeBytes());
-                        }
+                        byte[] bytes = file.readAll(hadoop.get());
                         timers.read().add(System.nanoTime() - start);
                         decode(file.path(), modified, bytes);
                     }

@@ -70,8 +70,8 @@ public record Location(String key, URI uri) {
         return scheme + "://" + authority + (path.endsWith("/") ? path : path + "/");
     }
 
-    /** The path up to the first segment with a glob character. */
-    private static String fixedPrefix(String path) {
+    /** The path up to the first segment with a glob character (ending in '/'); the path itself when it has none. */
+    public static String fixedPrefix(String path) {
         int firstGlob = -1;
         for (char c : GLOB_CHARACTERS.toCharArray()) {
             int at = path.indexOf(c);
