@@ -57,9 +57,9 @@ public final class PrepareStage {
             TreeSet<String> classes = new TreeSet<>();
             inputs.forEach(i -> classes.addAll(i.folderClasses()));
             if (classes.size() < 2) {
-                throw new ConfigError(settings.inputKey() + " " + shown(settings.inputs()) + " has " + classes.size() + " class folder(s) with files " + classes + ": a classifier needs"
-                        + " at least two, one sub-folder per class, e.g. with_mask/ and without_mask/ (hidden folders"
-                        + " are no class)");
+                throw new ConfigError(settings.inputKey() + " " + shown(settings.inputs()) + " has " + classes.size()
+                        + " class folder(s) with files " + classes + ": a classifier needs at least two, one"
+                        + " sub-folder per class, e.g. with_mask/ and without_mask/ (hidden folders are no class)");
             }
         }
         return inputs;
@@ -88,10 +88,11 @@ public final class PrepareStage {
             accepted.forEach(r -> sourceOf.put(r.getString(0), r.getString(4)));
             List<String> classes = classes(inputs, candidates);
             Map<String, Map<String, Long>> rejectedBySource = decodeRejectsBySource(decoded);
+            Map<String, Long> decodeRejects = byReason(rejectedBySource);
             LOG.info("decoded {} images ({} rejected: {}) in {}", candidates.size(), decodedRows - candidates.size(),
-                    byReason(rejectedBySource), seconds(decodeStart));
+                    decodeRejects, seconds(decodeStart));
 
-            requireTwoClasses(candidates, settings, byReason(rejectedBySource));
+            requireTwoClasses(candidates, settings, decodeRejects);
             SplitPlanner.Plan plan = SplitPlanner.plan(candidates, settings.split(), settings.seed());
             Map<Split, Map<String, Long>> counts = plan.counts(classes);
             LOG.info("kept {} unique images, rejected {} copies; split {}; class balance {}", plan.accepted().size(),
@@ -126,7 +127,7 @@ public final class PrepareStage {
                 Map<String, Long> rejected = rejectedBySource.getOrDefault(input.source(), Map.of());
                 sources.put(input.source(), new PrepareSummary.Source(input.kind().code(), fromSource.size(),
                         rejected.values().stream().mapToLong(Long::longValue).sum(),
-                        PrepareSummary.byCode(new SplitPlanner.Plan(fromSource, List.of()).counts(classes)), rejected));
+                        PrepareSummary.byCode(SplitPlanner.counts(fromSource, classes)), rejected));
             }
             PrepareSummary summary = new PrepareSummary(total, written, rejectCount,
                     byReason.getOrDefault(RejectReason.DUPLICATE.code(), 0L), classes, PrepareSummary.byCode(counts),

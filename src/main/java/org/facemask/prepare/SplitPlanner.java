@@ -63,15 +63,20 @@ public final class SplitPlanner {
     public record Plan(List<Assignment> accepted, List<Rejection> rejected) {
         /** @return accepted images per split and class, every listed class present in every split */
         public Map<Split, Map<String, Long>> counts(List<String> classes) {
-            Map<Split, Map<String, Long>> out = new EnumMap<>(Split.class);
-            for (Split s : Split.values()) {
-                Map<String, Long> perClass = new TreeMap<>();
-                classes.forEach(c -> perClass.put(c, 0L));
-                out.put(s, perClass);
-            }
-            accepted.forEach(a -> out.get(a.split()).merge(a.label(), 1L, Long::sum));
-            return out;
+            return SplitPlanner.counts(accepted, classes);
         }
+    }
+
+    /** @return the assignments per split and class, every listed class present in every split */
+    public static Map<Split, Map<String, Long>> counts(Collection<Assignment> assignments, List<String> classes) {
+        Map<Split, Map<String, Long>> out = new EnumMap<>(Split.class);
+        for (Split s : Split.values()) {
+            Map<String, Long> perClass = new TreeMap<>();
+            classes.forEach(c -> perClass.put(c, 0L));
+            out.put(s, perClass);
+        }
+        assignments.forEach(a -> out.get(a.split()).merge(a.label(), 1L, Long::sum));
+        return out;
     }
 
     public static Plan plan(Collection<Candidate> candidates, SplitRatios ratios, long seed) {
