@@ -76,10 +76,16 @@ public record VocAnnotation(String filename, List<Face> faces) implements Serial
 
     private static double number(Element parent, String tag) {
         String t = text(parent, tag);
+        double value;
         try {
-            return Double.parseDouble(t);
+            value = Double.parseDouble(t);
         } catch (NumberFormatException e) {
+            value = Double.NaN;
+        }
+        // Java reads "NaN" and "Infinity" as numbers: a box made of them passes every comparison and crops nothing
+        if (!Double.isFinite(value)) {
             throw new IllegalArgumentException("<" + tag + "> is not a number: '" + t + "'");
         }
+        return value;
     }
 }
