@@ -47,9 +47,7 @@ final class PipelineJob implements Job {
         Configuration hadoop = Storage.hadoopConf(config.spark().conf());
         BaseWeightsSource weights = BaseWeightsSource.resolve(config.model(), config.image().size(), hadoop);
         // every output apart from every input, model and earlier output, before the first one is written
-        String inputKey = config.prepare().inputKey();
-        List<Location> earlier = new ArrayList<>();
-        config.prepare().inputs().forEach(input -> earlier.add(new Location(inputKey, input)));
+        List<Location> earlier = new ArrayList<>(PrepareJob.inputLocations(config.prepare()));
         earlier.add(new Location("prepare.output", config.prepare().output()));
         TrainJob.checkedOutput(config.train(), weights, earlier, hadoop);
         earlier.add(new Location("train.output", config.train().output()));

@@ -29,12 +29,19 @@ final class PrepareJob implements Job {
         ImageSettings image = config.image();
         PrepareSettings prepare = config.prepare();
         Configuration hadoop = Storage.hadoopConf(config.spark().conf());
-        String inputKey = prepare.inputKey();
-        prepare.inputs().forEach(input -> StorageChecks.requireFolder(inputKey, input, hadoop));
+        List<Location> inputLocations = inputLocations(prepare);
+        inputLocations.forEach(input -> StorageChecks.requireFolder(input.key(), input.uri(), hadoop));
+        Location.requireDisjoint(inputLocations, hadoop);
         OutputLocation output = OutputLocation.checked(OutputLocation.Writer.PREPARE, prepare.output(),
-                prepare.overwrite(), prepare.inputs().stream().map(input -> new Location(inputKey, input)).toList(),
-                hadoop);
+                prepare.overwrite(), inputLocations, hadoop);
         List<PrepareInput> inputs = PrepareStage.listInputs(prepare, hadoop);
         return spark -> new PrepareStage(spark).run(prepare, image, inputs, output);
+    }
+
+    /** Each input with the key that names it: prepare.input, or prepare.inputs[i] in a list of several. */
+    static List<Location> inputLocations(PrepareSettings prepare) {
+        List<java.net.URI> inputs = prepare.inputs();
+        return java.util.stream.IntStream.range(0, inputs.size()).mapToObj(i -> new Location(
+                inputs.size() == 1 ? prepare.inputKey() : prepare.inputKey() + "[" + i + "]", inputs.get(i))).toList();
     }
 }

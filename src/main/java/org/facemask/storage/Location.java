@@ -32,19 +32,46 @@ public record Location(String key, URI uri) {
      * @throws ConfigError naming both keys and both locations
      */
     public static void requireApart(Location output, List<Location> others, Configuration conf) {
-        String out = output.comparable(conf);
         for (Location other : others) {
-            if (other.uri() == null || other.uri().isOpaque()) {
-                continue; // not used, or a file inside our jar (jar:file:...!/...): never where an output goes
-            }
-            String in = other.comparable(conf);
-            if (out.startsWith(in) || in.startsWith(out)) {
-                String how = out.equals(in) ? "is the same folder as" : out.startsWith(in) ? "sits inside" : "contains";
+            String how = output.overlap(other, conf);
+            if (how != null) {
                 throw new ConfigError(output.key() + " (" + output.shown() + ") " + how + " " + other.key() + " ("
                         + other.shown() + "); an output must not equal, contain or sit inside an input, a model or "
                         + "another output: choose a folder of its own");
             }
         }
+    }
+
+    /**
+     * Refuses two inputs of which one equals or contains the other: every file below both would be read twice (and
+     * the second copy rejected as a duplicate of itself).
+     *
+     * @throws ConfigError naming both keys and both locations
+     */
+    public static void requireDisjoint(List<Location> inputs, Configuration conf) {
+        for (int i = 0; i < inputs.size(); i++) {
+            for (int j = i + 1; j < inputs.size(); j++) {
+                String how = inputs.get(i).overlap(inputs.get(j), conf);
+                if (how != null) {
+                    throw new ConfigError(inputs.get(i).key() + " (" + inputs.get(i).shown() + ") " + how + " "
+                            + inputs.get(j).key() + " (" + inputs.get(j).shown() + "); list each folder once, "
+                            + "and never a folder together with one inside it");
+                }
+            }
+        }
+    }
+
+    /** How this location relates to {@code other} as folders: null when neither holds the other. */
+    private String overlap(Location other, Configuration conf) {
+        if (uri == null || uri.isOpaque() || other.uri() == null || other.uri().isOpaque()) {
+            return null; // not used, or a file inside our jar (jar:file:...!/...): never where a job writes or reads
+        }
+        String mine = comparable(conf);
+        String theirs = other.comparable(conf);
+        if (!mine.startsWith(theirs) && !theirs.startsWith(mine)) {
+            return null;
+        }
+        return mine.equals(theirs) ? "is the same folder as" : mine.startsWith(theirs) ? "sits inside" : "contains";
     }
 
     /** The location as the operator wrote it: no %20 for spaces. */

@@ -229,6 +229,24 @@ class PrepareSourcesTest {
     }
 
     @Test
+    void aSourceInsideAnotherOrTheSameThroughALinkIsRefusedBeforeAnythingIsRead() throws Exception {
+        // its files would be read twice: once as the outer source's, once again (then rejected as duplicates)
+        Path nestedOut = tmp.resolve("nested-out");
+        JobRunner.Outcome nested = JobRunner.run("prepare", "prepare.inputs=[\"" + folders.resolve("with_mask")
+                + "\", \"" + folders + "\"]", "prepare.output=" + nestedOut);
+        assertEquals(2, nested.exitCode(), nested.stderr());
+        assertTrue(nested.stderr().contains("prepare.inputs[0]") && nested.stderr().contains("sits inside")
+                && nested.stderr().contains("prepare.inputs[1]"), nested.stderr());
+        assertTrue(Files.notExists(nestedOut));
+        Path link = Files.createSymbolicLink(tmp.resolve("voc-link"), voc);
+        JobRunner.Outcome linked = JobRunner.run("prepare", "prepare.inputs=[\"" + voc + "\", \"" + folders
+                + "\", \"" + link + "\"]", "prepare.output=" + tmp.resolve("linked-out"));
+        assertEquals(2, linked.exitCode(), linked.stderr());
+        assertTrue(linked.stderr().contains("prepare.inputs[0]") && linked.stderr().contains("is the same folder as")
+                && linked.stderr().contains("prepare.inputs[2]"), linked.stderr());
+    }
+
+    @Test
     void theFacesOfOnePhotoShareASplitForAnySeed() throws Exception {
         for (long seed : new long[]{1, 2, 3}) {
             Path out = tmp.resolve("seed" + seed);
