@@ -3,7 +3,8 @@
 # split says little about new photos; this is how the training recipe is chosen (docs/BENCHMARKS.md).
 #   src/bench/generalization.sh [key=value ...]    the overrides go to every train run (the recipe under test)
 # WORK=DIR keeps the prepared sets (and models) in DIR and reuses them on the next run, so that recipes can be
-# compared without preparing again; NAME=x names the recipe's models (default: "default").
+# compared without preparing again; NAME=x names the recipe's models (default: "default"), which are kept there too
+# and reused by a later run with the same NAME (delete model-*-NAME to train them again).
 # Sources: D = ../shared/datasets/face-mask-dev (folder per class), M = ../shared/datasets/face-mask-multi-dev (VOC
 # photos, every annotated face cut out by prepare); M is halved by photo (A/B, FaceCropsExport.inHalf, the halves
 # faces-benchmark.sh uses). Directions:
@@ -37,6 +38,7 @@ prepare multi-b "$work/voc-1"
 prepare dev+multi-a "$DEV" "$work/voc-0"
 
 train() { # $1 = prepared set and model name
+  if [ -n "${WORK:-}" ] && [ -f "$work/model-$1-$name/model.zip" ]; then echo "reusing $work/model-$1-$name"; return; fi
   local s e; s=$(date +%s)
   job train "train.input=$work/$1" "train.output=$work/model-$1-$name" train.overwrite=true "${recipe[@]+"${recipe[@]}"}"
   e=$(date +%s); echo "trained on $1 in $((e - s)) s"

@@ -153,11 +153,13 @@ class PipelineConfigTest {
     }
 
     @Test
-    void fineTuningIsOffByDefaultAndItsSettingsAreChecked() {
-        assertFalse(readEverySection().train().fineTune().enabled());
-        TrainSettings.FineTune on = readEverySection("train.fine-tune.blocks=3", "train.fine-tune.epochs=4",
+    void fineTuningCanBeTurnedOffAndItsSettingsAreChecked() {
+        // the default recipe fine-tunes (docs/BENCHMARKS.md, "Generalization"); 0 blocks is the head alone
+        assertEquals(new TrainSettings.FineTune(3, 10, 1e-4), readEverySection().train().fineTune());
+        assertFalse(readEverySection("train.fine-tune.blocks=0").train().fineTune().enabled());
+        TrainSettings.FineTune on = readEverySection("train.fine-tune.blocks=5", "train.fine-tune.epochs=4",
                 "train.fine-tune.learning-rate=1e-5").train().fineTune();
-        assertEquals(new TrainSettings.FineTune(3, 4, 1e-5), on);
+        assertEquals(new TrainSettings.FineTune(5, 4, 1e-5), on);
         String tooMany = assertThrows(ConfigError.class, () -> readEverySection("train.fine-tune.blocks=17")).getMessage();
         assertTrue(tooMany.contains("train.fine-tune.blocks must be between 0 and 16"), tooMany);
         String rate = assertThrows(ConfigError.class, () -> readEverySection("train.fine-tune.learning-rate=0")).getMessage();
