@@ -82,7 +82,7 @@ public final class ClassificationReport {
             for (Map<String, Object> e : stage) {
                 rows.add(List.of(Html.Cell.text((offset == 0 ? "" : "fine-tuning ") + e.get("epoch")),
                         Html.Cell.number(e.get("train_loss")), Html.Cell.number(e.get("val_loss")),
-                        Html.Cell.number(e.get("val_accuracy")), Html.Cell.number(e.get("seconds"))));
+                        Html.Cell.number(e.get("val_accuracy")), Html.Cell.seconds(e.get("seconds"))));
             }
             offset = head.size();
         }
@@ -145,7 +145,7 @@ public final class ClassificationReport {
                 + " more not shown)" : "") + ".");
         page.gallery(misclassified.shown().stream().map(m -> new Html.Figure("image/jpeg", m.jpeg(), m.path(), List.of(
                 "true " + m.truth(), "predicted " + m.predicted() + " (p " + Html.number(m.probability()) + ")",
-                m.path()))).toList());
+                m.path().substring(m.path().lastIndexOf('/') + 1)))).toList());
         page.endSection();
     }
 

@@ -5,8 +5,10 @@ import org.facemask.storage.Storage;
 
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * report.html of a face evaluation (photos with Pascal VOC annotations), rendered from the metrics.json map: end
@@ -39,9 +41,13 @@ public final class FaceReport {
                 Html.Cell.number(endToEnd.get("share"), "share"), Html.Cell.number(detection.get("recall"), "detection.recall"),
                 Html.Cell.number(detection.get("precision"), "detection.precision"),
                 Html.Cell.number(classification.get("accuracy"), "classification.accuracy")))).endSection();
-        page.section("Settings and data").keyValues(Map.of("model_version", String.valueOf(metricsJson.get("model_version")),
-                "input", String.valueOf(metricsJson.get("input")), "detector", String.valueOf(faces.get("detector")),
-                "seconds", String.valueOf(faces.get("seconds")))).keyValues(map(faces.get("settings"))).endSection();
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("model_version", metricsJson.get("model_version"));
+        settings.put("input", metricsJson.get("input"));
+        settings.put("detector", faces.get("detector"));
+        settings.put("detector_settings", new TreeMap<>(map(faces.get("settings"))));
+        settings.put("seconds", faces.get("seconds"));
+        page.section("Settings and data").keyValues(settings).endSection();
 
         List<List<Html.Cell>> sizes = new ArrayList<>();
         map(endToEnd.get("by_face_size")).forEach((bucket, v) -> {
@@ -59,7 +65,7 @@ public final class FaceReport {
             byClass.add(List.of(Html.Cell.text(label), Html.Cell.number(n.get("annotated")),
                     Html.Cell.number(n.get("found")), Html.Cell.number(n.get("recall"))));
         });
-        page.section("Detection (a found face matches an annotated one at IoU " + Html.number(detection.get("iou_threshold"))
+        page.section("Detection (a found face matches an annotated one at IoU " + detection.get("iou_threshold")
                 + " or more)").table(List.of("annotated class", "annotated", "found", "recall"), byClass).endSection();
 
         page.section("Classification of the found faces");

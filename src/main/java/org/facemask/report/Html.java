@@ -17,7 +17,7 @@ final class Html {
             h1{font-size:1.5em;margin:.3em 0}h2{font-size:1.2em;margin:1.4em 0 .4em;border-bottom:1px solid #d0d7de}
             section{break-inside:avoid}
             table{border-collapse:collapse;margin:.4em 0;max-width:100%;display:block;overflow-x:auto}
-            th,td{border:1px solid #d0d7de;padding:3px 8px;text-align:left;vertical-align:top}
+            th,td{border:1px solid #d0d7de;padding:3px 8px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
             td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
             .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:12px}
             svg{width:100%;height:auto;max-width:560px}
@@ -57,11 +57,16 @@ final class Html {
 
     /** A number as the report shows it: integers as they are, fractions to four places, missing as "n/a". */
     static String number(Object value) {
+        return number(value, 4);
+    }
+
+    /** A number with {@code places} decimals when it is a fraction (seconds: 1). */
+    static String number(Object value, int places) {
         if (value == null || value instanceof Double d && d.isNaN()) {
             return "n/a";
         }
         if (value instanceof Double || value instanceof Float) {
-            return String.format(Locale.ROOT, "%.4f", ((Number) value).doubleValue());
+            return String.format(Locale.ROOT, "%." + places + "f", ((Number) value).doubleValue());
         }
         return String.valueOf(value);
     }
@@ -152,11 +157,12 @@ final class Html {
         return this;
     }
 
-    /** Thumbnails with their captions (one line each). */
+    /** Thumbnails with their captions (one line each); the alt text is also the tooltip. */
     Html gallery(List<Figure> figures) {
         out.append("<div class=\"gallery\">");
         for (Figure f : figures) {
-            out.append("<figure><img alt=\"").append(escape(f.alt())).append("\" src=\"")
+            out.append("<figure><img alt=\"").append(escape(f.alt())).append("\" title=\"").append(escape(f.alt()))
+                    .append("\" src=\"")
                     .append(dataUri(f.mediaType(), f.bytes())).append("\"><figcaption>");
             for (int i = 0; i < f.caption().size(); i++) {
                 out.append(i == 0 ? "" : "<br>").append(escape(f.caption().get(i)));
@@ -179,6 +185,10 @@ final class Html {
 
         static Cell number(Object value) {
             return new Cell(Html.number(value), true, null, null);
+        }
+
+        static Cell seconds(Object value) {
+            return new Cell(Html.number(value, 1), true, null, null);
         }
 
         /** A figure the browser test reads back by its key. */

@@ -69,12 +69,14 @@ public final class ScoreReport {
     /** @return the folder written: {@code _reports/run_date=<date>} */
     public static URI write(SparkSession spark, URI output, URI partition, Run run) {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-        Map<String, Object> report = summarize(spark.read().parquet(Storage.sparkPath(partition)), run);
+        String json = Json.write(summarize(spark.read().parquet(Storage.sparkPath(partition)), run));
         URI reports = Storage.child(output, DIR);
         URI dir = Storage.child(reports, "run_date=" + run.runDate());
         Map<String, Object> previous = previous(reports, run.runDate(), hadoop);
-        Json.writeFile(Storage.child(dir, JSON_FILE), report, hadoop);
-        Storage.writeString(Storage.child(dir, ClassificationReport.FILE), render(report, previous), hadoop);
+        Storage.writeString(Storage.child(dir, JSON_FILE), json, hadoop);
+        // the page shows report.json as it reads back, the same figures as the next night's comparison uses
+        Storage.writeString(Storage.child(dir, ClassificationReport.FILE), render(Json.toMap(Json.read(json)), previous),
+                hadoop);
         return dir;
     }
 
@@ -190,8 +192,8 @@ public final class ScoreReport {
         page.section("Summary").table(List.of("rows (one per " + rowPer + ")", "images", "scored rows", "errors",
                 "images/s", "total seconds", "model version"), List.of(List.of(Html.Cell.number(rows, "rows"),
                 Html.Cell.number(report.get("images"), "images"), Html.Cell.number(rows - errors, "scored"),
-                Html.Cell.number(errors, "errors"), Html.Cell.number(time.get("images_per_second"), "images_per_second"),
-                Html.Cell.number(time.get("total_seconds")), Html.Cell.text(String.valueOf(report.get("model_version"))))));
+                Html.Cell.number(errors, "errors"), new Html.Cell(Html.number(time.get("images_per_second"), 1), true, "images_per_second", null),
+                Html.Cell.seconds(time.get("total_seconds")), Html.Cell.text(String.valueOf(report.get("model_version"))))));
         page.paragraph(report.get("files_listed") + " files listed, " + report.get("files_skipped_as_scored")
                 + " skipped as already scored by this model in an earlier run date (their rows are there).", "muted")
                 .endSection();
@@ -199,12 +201,12 @@ public final class ScoreReport {
         errors(page, map(report.get("errors_by_reason")));
         labels(page, report, rows - errors);
         page.section("Time").table(List.of("phase", "seconds"), List.of(
-                List.of(Html.Cell.text("listing the input (wall clock)"), Html.Cell.number(time.get("list_seconds"))),
-                List.of(Html.Cell.text("scoring and writing (wall clock)"), Html.Cell.number(time.get("score_seconds"))),
-                List.of(Html.Cell.text("whole run (wall clock)"), Html.Cell.number(time.get("total_seconds"))),
-                List.of(Html.Cell.text("reading files (task-seconds)"), Html.Cell.number(time.get("read_task_seconds"))),
-                List.of(Html.Cell.text("decoding and resizing (task-seconds)"), Html.Cell.number(time.get("decode_task_seconds"))),
-                List.of(Html.Cell.text("inference (task-seconds)"), Html.Cell.number(time.get("inference_task_seconds")))))
+                List.of(Html.Cell.text("listing the input (wall clock)"), Html.Cell.seconds(time.get("list_seconds"))),
+                List.of(Html.Cell.text("scoring and writing (wall clock)"), Html.Cell.seconds(time.get("score_seconds"))),
+                List.of(Html.Cell.text("whole run (wall clock)"), Html.Cell.seconds(time.get("total_seconds"))),
+                List.of(Html.Cell.text("reading files (task-seconds)"), Html.Cell.seconds(time.get("read_task_seconds"))),
+                List.of(Html.Cell.text("decoding and resizing (task-seconds)"), Html.Cell.seconds(time.get("decode_task_seconds"))),
+                List.of(Html.Cell.text("inference (task-seconds)"), Html.Cell.seconds(time.get("inference_task_seconds")))))
                 .endSection();
         return page.render();
     }
@@ -270,7 +272,9 @@ public final class ScoreReport {
         }
         Map<String, Object> labelsNow = map(report.get("labels"));
         Map<String, Object> labelsThen = map(previous.get("labels"));
-        TreeSet<String> labels = new TreeSet<>(labelsNow.keySet());
+        @SuppressWarnings("unchecked")
+        TreeSet<String> labels = new TreeSet<>((List<String>) report.get("classes"));
+        labels.addAll(labelsNow.keySet());
         labels.addAll(labelsThen.keySet());
         for (String l : labels) {
             table.add(shareRow("share " + l, labelShare(report, l), labelShare(previous, l)));

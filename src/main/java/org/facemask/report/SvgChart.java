@@ -89,7 +89,8 @@ final class SvgChart {
                 yMax = Math.max(yMax, d);
             }
         }
-        Frame f = new Frame(0, categories.size(), 0, niceCeiling(Math.max(yMax, 1)));
+        // counts: at least 0..4, so that the four grid lines fall on whole numbers
+        Frame f = new Frame(0, categories.size(), 0, niceCeiling(Math.max(yMax, 4)));
         StringBuilder svg = open(title);
         f.axes(svg, xLabel, yLabel, Ticks.NONE); // the categories name the bars
         double slot = (f.px(1) - f.px(0)) * 0.8 / Math.max(1, values.size());

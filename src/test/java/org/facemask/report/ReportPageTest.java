@@ -72,8 +72,11 @@ class ReportPageTest {
         HeadlessChromium.Page page = open("report.html", render(Misclassified.jpeg(square(Color.BLUE))), 1000);
         assertEquals(List.of(), page.problems());
         assertEquals(0, chromium.evaluate("document.scripts.length").asInt());
-        assertEquals(HOSTILE, chromium.evaluate("document.querySelector('figcaption').lastChild.textContent").asText());
+        assertEquals(HOSTILE.substring(HOSTILE.lastIndexOf('/') + 1),
+                chromium.evaluate("document.querySelector('figcaption').lastChild.textContent").asText());
         assertEquals(HOSTILE, chromium.evaluate("document.querySelector('figure img').alt").asText());
+        assertEquals(HOSTILE, chromium.evaluate("document.querySelector('figure img').title").asText());
+        assertTrue(chromium.evaluate("document.title").asText().endsWith(HOSTILE));
         assertEquals("0.7500", chromium.evaluate("document.querySelector('[data-key=accuracy]').textContent").asText());
         assertTrue(page.screenshotPng().length > 1000);
     }

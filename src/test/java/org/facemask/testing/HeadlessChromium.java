@@ -38,6 +38,7 @@ public final class HeadlessChromium implements AutoCloseable {
             + ".map(i => 'broken image: ' + (i.alt || i.src.slice(0, 80)))";
 
     private final Process process;
+    private final Path profile;
     private final WebSocket socket;
     private final AtomicInteger ids = new AtomicInteger();
     private final Map<Integer, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
@@ -47,8 +48,9 @@ public final class HeadlessChromium implements AutoCloseable {
     public record Page(List<String> problems, byte[] screenshotPng) {
     }
 
-    private HeadlessChromium(Process process, WebSocket socket) {
+    private HeadlessChromium(Process process, Path profile, WebSocket socket) {
         this.process = process;
+        this.profile = profile;
         this.socket = socket;
     }
 
@@ -101,7 +103,7 @@ public final class HeadlessChromium implements AutoCloseable {
                     return null;
                 }
             }).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            self[0] = new HeadlessChromium(process, socket);
+            self[0] = new HeadlessChromium(process, profile, socket);
             for (String domain : List.of("Runtime", "Log", "Page")) {
                 self[0].send(domain + ".enable", Map.of());
             }
@@ -215,9 +217,16 @@ public final class HeadlessChromium implements AutoCloseable {
         }
     }
 
+    /** Stops the browser, and deletes the folder it made in /tmp for its singleton socket (the profile links to it). */
     @Override
     public void close() {
         socket.abort();
+        Path socketDir = null;
+        try {
+            socketDir = Files.readSymbolicLink(profile.resolve("SingletonSocket")).getParent();
+        } catch (IOException | UnsupportedOperationException e) {
+            // no singleton socket: nothing outside the profile to delete
+        }
         process.destroy();
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
@@ -226,6 +235,9 @@ public final class HeadlessChromium implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
+        }
+        if (socketDir != null && socketDir.getFileName().toString().startsWith("org.chromium.Chromium.")) {
+            org.apache.commons.io.FileUtils.deleteQuietly(socketDir.toFile());
         }
     }
 }
