@@ -37,7 +37,6 @@ public final class ClassificationReport {
         page.section("Summary").table(List.of("test images", "accuracy", "AUC (mean one-vs-rest)"), List.of(List.of(
                 Html.Cell.number(metrics.images(), "images"), Html.Cell.number(metrics.accuracy(), "accuracy"),
                 Html.Cell.number(metrics.auc(), "auc")))).endSection();
-        page.section("Settings and data").keyValues(settings).endSection();
         epochs(page, metricsJson);
         page.section("Test split");
         confusion(page, metrics);
@@ -54,6 +53,7 @@ public final class ClassificationReport {
         page.charts(List.of(SvgChart.lines("ROC (one class against the rest)", "false positive rate",
                 "true positive rate", roc, true))).endSection();
         gallery(page, misclassified);
+        page.section("Settings and data").keyValues(settings).endSection();
         undecodable(page, metricsJson.get("undecodable"));
         return page.render();
     }

@@ -47,7 +47,6 @@ public final class FaceReport {
         settings.put("detector", faces.get("detector"));
         settings.put("detector_settings", new TreeMap<>(map(faces.get("settings"))));
         settings.put("seconds", faces.get("seconds"));
-        page.section("Settings and data").keyValues(settings).endSection();
 
         List<List<Html.Cell>> sizes = new ArrayList<>();
         map(endToEnd.get("by_face_size")).forEach((bucket, v) -> {
@@ -91,6 +90,7 @@ public final class FaceReport {
                     + "probability of that class.").image("image/png", photos, "photos with annotated and found faces")
                     .endSection();
         }
+        page.section("Settings and data").keyValues(settings).endSection();
         Map<String, ?> leftOut = map(metricsJson.get("left_out"));
         if (!leftOut.isEmpty()) {
             List<List<Html.Cell>> rows = new ArrayList<>();

@@ -286,7 +286,7 @@ public final class ScoreReport {
         long n = ((Number) now).longValue();
         long t = ((Number) then).longValue();
         return List.of(Html.Cell.text(name), Html.Cell.number(n), Html.Cell.number(t),
-                Html.Cell.text((n >= t ? "+" : "") + (n - t)));
+                new Html.Cell((n >= t ? "+" : "") + (n - t), true, "change." + name, null));
     }
 
     private static List<Html.Cell> shareRow(String name, Double now, Double then) {

@@ -1,10 +1,8 @@
 package org.facemask.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.facemask.detect.FaceBox;
 import org.facemask.samples.SyntheticFaces;
 import org.facemask.storage.Json;
-import org.facemask.testing.FaceCollage;
 import org.facemask.testing.HeadlessChromium;
 import org.facemask.testing.SharedFiles;
 import org.facemask.testing.TestImages;
@@ -92,7 +90,7 @@ class ReportsInBrowserIT {
     /** Opens a report; fails on any problem the browser showed; keeps its screenshot. */
     static void open(Path report, String screenshot) throws Exception {
         assertTrue(Files.isRegularFile(report), report.toString());
-        HeadlessChromium.Page page = chromium.open(report, 1000);
+        HeadlessChromium.Page page = chromium.open(report, 800);
         Files.write(SCREENSHOTS.resolve(screenshot), page.screenshotPng());
         assertEquals(List.of(), page.problems(), report.toString());
         assertEquals(0, chromium.evaluate("document.scripts.length").asInt());
@@ -174,6 +172,13 @@ class ReportsInBrowserIT {
         assertTrue(report.get("errors_by_reason").get("not_an_image").get("examples").get(0).asText().endsWith("notes.jpg"));
         assertTrue(chromium.evaluate("document.body.textContent").asText().contains("Previous: run_date " + NIGHT_1),
                 "compared with night 1");
+        assertEquals(String.valueOf(rows.size() - ScoreJobTest.readOutput(scores, NIGHT_1).size()), shown("change.rows"));
+        long[] histogram = new long[10];
+        rows.stream().filter(r -> r.getAs("label") != null)
+                .forEach(r -> histogram[Math.min(9, (int) Math.floor((float) r.getAs("p_with_mask") * 10))]++);
+        for (int b = 0; b < 10; b++) {
+            assertEquals(histogram[b], report.get("probability_histogram").get("p_with_mask").get(b).asLong(), "bin " + b);
+        }
         open(scores.resolve("_reports/run_date=" + NIGHT_1 + "/report.html"), "score-first-night.png");
         assertTrue(chromium.evaluate("document.body.textContent").asText().contains("this is the first"));
     }
@@ -205,20 +210,7 @@ class ReportsInBrowserIT {
 
     @Test
     void faceEvaluationReportShowsThePhotosAndTheFaceSizes() throws Exception {
-        Path voc = tmp.resolve("street photos");
-        Files.createDirectories(voc.resolve("images"));
-        Files.createDirectories(voc.resolve("annotations"));
-        FaceCollage.Collage collage = FaceCollage.make();
-        Files.write(voc.resolve("images/group.jpg"), TestImages.encode(collage.image(), "jpg"));
-        StringBuilder xml = new StringBuilder("<annotation><filename>group.jpg</filename>");
-        String[] labels = {"without_mask", "with_mask", "mask_weared_incorrect"};
-        for (int i = 0; i < 3; i++) {
-            FaceBox tile = collage.tiles().get(i);
-            xml.append(String.format("<object><name>%s</name><bndbox><xmin>%d</xmin><ymin>%d</ymin><xmax>%d</xmax>"
-                            + "<ymax>%d</ymax></bndbox></object>", labels[i], (int) tile.x() + 25, (int) tile.y() + 25,
-                    (int) (tile.x() + tile.w()) - 25, (int) (tile.y() + tile.h()) - 15));
-        }
-        Files.writeString(voc.resolve("annotations/group.xml"), xml.append("</annotation>"));
+        Path voc = EvaluateFacesJobTest.groupPhoto(tmp.resolve("street photos"));
         Path out = tmp.resolve("face evaluation");
         JobRunner.Outcome e = runMain(sparkArgs("evaluate", "evaluate.model=" + model, "evaluate.input=" + voc,
                 "evaluate.output=" + out,
