@@ -139,7 +139,8 @@ public final class ClassificationReport {
             page.paragraph("None: every image was classified correctly.").endSection();
             return;
         }
-        page.paragraph(misclassified.total() + " images misclassified; the most confident mistakes first"
+        page.paragraph(misclassified.total() + (misclassified.total() == 1 ? " image" : " images")
+                + " misclassified; the most confident mistakes first"
                 + (misclassified.total() > misclassified.shown().size()
                 ? ", " + misclassified.shown().size() + " shown (" + (misclassified.total() - misclassified.shown().size())
                 + " more not shown)" : "") + ".");

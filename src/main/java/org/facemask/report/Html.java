@@ -17,7 +17,8 @@ final class Html {
             h1{font-size:1.5em;margin:.3em 0}h2{font-size:1.2em;margin:1.4em 0 .4em;border-bottom:1px solid #d0d7de}
             section{break-inside:avoid}
             table{border-collapse:collapse;margin:.4em 0;max-width:100%;display:block;overflow-x:auto}
-            th,td{border:1px solid #d0d7de;padding:3px 8px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+            th,td{border:1px solid #d0d7de;padding:3px 8px;text-align:left;vertical-align:top}
+            td:last-child{overflow-wrap:anywhere}
             td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
             .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:12px}
             svg{width:100%;height:auto;max-width:560px}
