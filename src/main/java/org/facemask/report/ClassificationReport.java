@@ -34,11 +34,12 @@ public final class ClassificationReport {
     static String render(String title, Map<String, ?> settings, Map<String, ?> metricsJson, Metrics metrics,
                          Misclassified misclassified) {
         Html page = new Html(title);
-        page.section("Summary").table(List.of("test images", "accuracy", "AUC (mean one-vs-rest)"), List.of(List.of(
+        page.section("Summary").table(List.of("images", "accuracy", "AUC (mean one-vs-rest)"), List.of(List.of(
                 Html.Cell.number(metrics.images(), "images"), Html.Cell.number(metrics.accuracy(), "accuracy"),
                 Html.Cell.number(metrics.auc(), "auc")))).endSection();
         epochs(page, metricsJson);
-        page.section("Test split");
+        // train: its test split; evaluate: the split or folder it was given (its settings say which)
+        page.section("Evaluated images");
         confusion(page, metrics);
         List<List<Html.Cell>> perClass = new ArrayList<>();
         metrics.perClass().forEach((name, c) -> perClass.add(List.of(Html.Cell.text(name),

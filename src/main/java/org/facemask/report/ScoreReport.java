@@ -47,6 +47,7 @@ import static org.apache.spark.sql.functions.substring_index;
  */
 public final class ScoreReport {
     public static final String DIR = "_reports";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ScoreReport.class);
     public static final String JSON_FILE = "report.json";
     static final int BINS = 10;
     static final int EXAMPLES = 3;
@@ -152,7 +153,7 @@ public final class ScoreReport {
         return Math.round(v * 10) / 10.0;
     }
 
-    /** The report.json of the latest earlier run date, or null when there is none. */
+    /** The report.json of the latest earlier run date, or null when there is none (or it cannot be read). */
     static Map<String, Object> previous(URI reports, LocalDate runDate, Configuration hadoop) {
         Path dir = new Path(reports);
         FileSystem fs = Storage.fileSystem(reports, hadoop);
@@ -180,7 +181,13 @@ public final class ScoreReport {
             return null;
         }
         URI file = Storage.child(Storage.child(reports, "run_date=" + earlier.last()), JSON_FILE);
-        return Json.toMap(Json.read(new String(Storage.readBytes(file, hadoop), StandardCharsets.UTF_8)));
+        try {
+            return Json.toMap(Json.read(new String(Storage.readBytes(file, hadoop), StandardCharsets.UTF_8)));
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            // a damaged baseline must not cost this night its report (and with it the next night's baseline)
+            LOG.warn("cannot read the previous report {} ({}): this report has no comparison", file, e.getMessage());
+            return null;
+        }
     }
 
     static String render(Map<String, Object> report, Map<String, Object> previous) {
@@ -252,7 +259,8 @@ public final class ScoreReport {
     private static void comparison(Html page, Map<String, Object> report, Map<String, Object> previous) {
         page.section("Compared with the previous run");
         if (previous == null) {
-            page.paragraph("No earlier report in " + DIR + "/: this is the first.").endSection();
+            page.paragraph("No earlier report in " + DIR + "/ to compare with (this is the first, or the previous one "
+                    + "could not be read: see the log).").endSection();
             return;
         }
         page.paragraph("Previous: run_date " + previous.get("run_date") + ", model " + previous.get("model_version")
