@@ -78,14 +78,12 @@ public final class ClassificationReport {
         page.charts(List.of(SvgChart.lines("Loss", "epoch", "cross-entropy", loss, false),
                 SvgChart.lines("Validation accuracy", "epoch", "accuracy", accuracy, false)));
         List<List<Html.Cell>> rows = new ArrayList<>();
-        int offset = 0;
         for (List<Map<String, Object>> stage : List.of(head, fineTune)) {
             for (Map<String, Object> e : stage) {
-                rows.add(List.of(Html.Cell.text((offset == 0 ? "" : "fine-tuning ") + e.get("epoch")),
+                rows.add(List.of(Html.Cell.text((stage == head ? "" : "fine-tuning ") + e.get("epoch")),
                         Html.Cell.number(e.get("train_loss")), Html.Cell.number(e.get("val_loss")),
                         Html.Cell.number(e.get("val_accuracy")), Html.Cell.seconds(e.get("seconds"))));
             }
-            offset = head.size();
         }
         page.table(List.of("epoch", "train loss", "validation loss", "validation accuracy", "seconds"), rows).endSection();
     }

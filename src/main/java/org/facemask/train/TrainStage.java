@@ -159,8 +159,9 @@ public final class TrainStage {
                 modelSha256, createdAt, classes, dataset.imageSize(), backbone.alpha(), backbone.pretrained(),
                 backbone.weightsSha256(), training), hadoop);
         ModelMetadata metadata = written.metadata();
-        Map<String, Object> shown = new LinkedHashMap<>(Map.of("model_version", metadata.version(),
-                "image_size", dataset.imageSize()));
+        Map<String, Object> shown = new LinkedHashMap<>();
+        shown.put("model_version", metadata.version());
+        shown.put("image_size", dataset.imageSize());
         shown.putAll(training);
         writeReport(settings.output(), fit, fineTuned == null ? null : fineTuned.fit(), testMetrics, shown,
                 Misclassified.of(predictions, classes, test, dataset.imageSize()));
