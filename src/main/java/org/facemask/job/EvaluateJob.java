@@ -23,6 +23,9 @@ import org.facemask.model.ModelDirectory;
 import org.facemask.prepare.ImageFolder;
 import org.facemask.prepare.PreparedColumns;
 import org.facemask.prepare.VocFolder;
+import org.facemask.report.ClassificationReport;
+import org.facemask.report.FaceReport;
+import org.facemask.report.Misclassified;
 import org.facemask.prepare.PreparedDataset;
 import org.facemask.storage.Location;
 import org.facemask.storage.OutputLocation;
@@ -100,6 +103,11 @@ final class EvaluateJob implements Job {
             report.put("input_kind", preparedDataset != null
                     ? "prepared dataset, " + settings.split().code() + (settings.split() == EvaluateSettings.EvaluatedSplit.ALL ? " splits" : " split") : "folder per class");
             EvaluateStage.writeReport(settings.output(), metrics, report, sparkHadoop);
+            Map<String, Object> shown = new LinkedHashMap<>(report);
+            shown.keySet().retainAll(List.of("model_version", "input", "input_kind", "unknown_label"));
+            shown.put("undecodable", undecodable.size());
+            ClassificationReport.write(settings.output(), "Evaluation: " + settings.input(), shown, report, metrics,
+                    Misclassified.of(p, classes, images, size), sparkHadoop);
             System.out.printf("accuracy %.4f on %d images (%d undecodable); report: %s%n", metrics.accuracy(),
                     metrics.images(), undecodable.size(), settings.output());
         };
@@ -134,8 +142,9 @@ final class EvaluateJob implements Job {
             report.put("input", settings.input().toString());
             report.put("input_kind", "photos with Pascal VOC annotations");
             Json.writeFile(Storage.child(settings.output(), EvaluateStage.METRICS_FILE), report, sparkHadoop);
-            Storage.writeBytes(Storage.child(settings.output(), "faces.png"),
-                    FacePlots.examples(examples(result.photos(), config.image(), sparkHadoop), classes), sparkHadoop);
+            byte[] photos = FacePlots.examples(examples(result.photos(), config.image(), sparkHadoop), classes);
+            Storage.writeBytes(Storage.child(settings.output(), "faces.png"), photos, sparkHadoop);
+            FaceReport.write(settings.output(), classes, report, photos, sparkHadoop);
             @SuppressWarnings("unchecked")
             Map<String, Object> endToEnd = (Map<String, Object>) block.get("end_to_end");
             System.out.printf("faces: %s of %s annotated %s faces found and correctly classified (%.4f); report: %s%n",

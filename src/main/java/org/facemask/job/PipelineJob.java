@@ -8,6 +8,8 @@ import org.apache.spark.sql.SparkSession;
 import org.facemask.config.PipelineConfig;
 import org.facemask.config.ScoreSettings;
 import org.facemask.model.BaseWeightsSource;
+import org.facemask.report.ClassificationReport;
+import org.facemask.report.ScoreReport;
 import org.facemask.score.ScoreStage;
 import org.facemask.storage.Location;
 import org.facemask.storage.Storage;
@@ -64,7 +66,7 @@ final class PipelineJob implements Job {
                 new ScoreJob().plan(config).run(spark);
             }
             System.out.printf("%noutputs:%n  prepared images  %s%n  model            %s (model.zip, metadata.json, "
-                            + "metrics.json, plots)%n  evaluation       %s (metrics.json, plots)%n",
+                            + "metrics.json, report.html, plots)%n  evaluation       %s (metrics.json, report.html, plots)%n",
                     config.prepare().output(), config.train().output(), config.evaluate().output());
             if (score) {
                 printScores(spark, config.score());
@@ -79,6 +81,8 @@ final class PipelineJob implements Job {
         List<String> columns = Arrays.asList(scored.columns());
         boolean faces = columns.contains("face_index");
         System.out.printf("  scores           %s (Parquet, one row per %s)%n", partition, faces ? "face" : "image");
+        System.out.printf("  score report     %s%n", Storage.child(Storage.child(Storage.child(settings.output(),
+                ScoreReport.DIR), ScoreStage.RUN_DATE + "=" + settings.runDate()), ClassificationReport.FILE));
 
         List<Column> shown = new ArrayList<>(List.of(col("path")));
         List<String> header = new ArrayList<>(List.of("photo"));

@@ -24,6 +24,8 @@ import org.facemask.inference.SparkInference;
 import org.facemask.model.ModelDirectory;
 import org.facemask.model.ModelMetadata;
 import org.facemask.prepare.InputFile;
+import org.facemask.report.ClassificationReport;
+import org.facemask.report.ScoreReport;
 import org.facemask.storage.BroadcastHadoopConf;
 import org.facemask.storage.Storage;
 import org.slf4j.Logger;
@@ -58,7 +60,7 @@ import static org.apache.spark.sql.functions.udf;
  * {@code _staging/} first and then swapped in whole ({@link PartitionSwap}), replacing what an earlier run of the
  * same date left; a run that lists no file fails rather than replace the date with nothing. Incremental:
  * files already scored without error by the same model version with the same modification time in an earlier
- * partition are skipped.
+ * partition are skipped. Once the partition is in, the run's report goes to {@code _reports/} ({@link ScoreReport}).
  */
 public final class ScoreStage {
     public static final String RUN_DATE = "run_date";
@@ -176,7 +178,20 @@ public final class ScoreStage {
                 String.format("%.1f", images / scoreSeconds), String.format("%.1f", timers.read().value() / 1e9),
                 String.format("%.1f", timers.decode().value() / 1e9), String.format("%.1f", timers.inference().value() / 1e9),
                 peakHeapMb(), peakRssMb());
+        writeReport(settings.output(), partition, new ScoreReport.Run(settings.runDate(), meta.version(), meta.classes(),
+                listed.size(), listed.size() - todo.size(), new ScoreReport.Timing(listSeconds, scoreSeconds, seconds,
+                timers.read().value() / 1e9, timers.decode().value() / 1e9, timers.inference().value() / 1e9)));
         return new Result(listed.size(), listed.size() - todo.size(), rows, rows - errors, errors);
+    }
+
+    /** The run's report, under the lease; the partition is committed by now: a failed report must not fail the run. */
+    private void writeReport(URI output, URI partition, ScoreReport.Run run) {
+        try {
+            URI dir = ScoreReport.write(spark, output, partition, run);
+            LOG.info("report: {}", Storage.child(dir, ClassificationReport.FILE));
+        } catch (RuntimeException e) {
+            LOG.warn("{} is committed, but its report could not be written: {}", partition, e.toString());
+        }
     }
 
     /**
@@ -226,7 +241,7 @@ public final class ScoreStage {
     }
 
     /** {@code p_<class>}, with anything but letters, digits and '_' replaced, e.g. p_with_mask. */
-    static String probabilityColumn(String className) {
+    public static String probabilityColumn(String className) {
         return "p_" + className.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
     }
 

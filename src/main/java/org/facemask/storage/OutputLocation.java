@@ -43,9 +43,10 @@ public final class OutputLocation {
         PREPARE("summary.json", Set.of("summary.json", "images", "rejects")),
         FEATURIZE("featurize.json", Set.of("featurize.json", "features")),
         TRAIN("model.zip and metadata.json, or checkpoints/", Set.of("model.zip", "metadata.json", "metrics.json",
-                "loss.png", "accuracy.png", "confusion_matrix.png", "roc.png", "checkpoints", "_work")),
+                "loss.png", "accuracy.png", "confusion_matrix.png", "roc.png", "report.html", "checkpoints", "_work")),
         // a model folder has a metrics.json too: evaluate must never take it for its own report
-        EVALUATE("metrics.json without model.zip", Set.of("metrics.json", "confusion_matrix.png", "roc.png", "faces.png"));
+        EVALUATE("metrics.json without model.zip", Set.of("metrics.json", "confusion_matrix.png", "roc.png", "faces.png",
+                "report.html"));
 
         private final String olderOutput;
         private final Set<String> outputNames;

@@ -23,6 +23,8 @@ import org.facemask.model.ModelMetadata;
 import org.facemask.prepare.PreparedColumns;
 import org.facemask.prepare.PreparedDataset;
 import org.facemask.prepare.Split;
+import org.facemask.report.ClassificationReport;
+import org.facemask.report.Misclassified;
 import org.facemask.storage.Storage;
 import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
@@ -157,7 +159,12 @@ public final class TrainStage {
                 modelSha256, createdAt, classes, dataset.imageSize(), backbone.alpha(), backbone.pretrained(),
                 backbone.weightsSha256(), training), hadoop);
         ModelMetadata metadata = written.metadata();
-        writeReport(settings.output(), fit, fineTuned == null ? null : fineTuned.fit(), testMetrics);
+        Map<String, Object> shown = new LinkedHashMap<>();
+        shown.put("model_version", metadata.version());
+        shown.put("image_size", dataset.imageSize());
+        shown.putAll(training);
+        writeReport(settings.output(), fit, fineTuned == null ? null : fineTuned.fit(), testMetrics, shown,
+                Misclassified.of(predictions, classes, test, dataset.imageSize()));
         Storage.delete(work, hadoop);
         Fit kept = fineTuned != null && fineTuned.kept() ? fineTuned.fit() : fit;
         LOG.info("model {} written to {}: best {}epoch {} (val loss {}), test accuracy {} on {} images, AUC {}; took {} s",
@@ -368,13 +375,17 @@ public final class TrainStage {
                 .select(PreparedColumns.LABEL, inputColumn).collectAsList();
     }
 
-    private void writeReport(URI dir, Fit head, Fit fineTune, Metrics test) {
+    /** metrics.json, report.html (with {@code settings} and the misclassified test images) and the PNG plots. */
+    private void writeReport(URI dir, Fit head, Fit fineTune, Metrics test, Map<String, Object> settings,
+                             Misclassified misclassified) {
         Map<String, Object> report = new LinkedHashMap<>(head.toMap());
         if (fineTune != null) {
             report.put("fine_tune", fineTune.toMap());
         }
         report.put("test", test.toMap());
         EvaluateStage.writeReport(dir, test, report, hadoop);
+        ClassificationReport.write(dir, "Training run: model " + settings.get("model_version"), settings, report, test,
+                misclassified, hadoop);
         // fine-tuning's epochs continue the head's on the x axis
         Map<String, double[][]> loss = new LinkedHashMap<>();
         Map<String, double[][]> accuracy = new LinkedHashMap<>();

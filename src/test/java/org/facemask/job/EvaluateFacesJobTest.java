@@ -23,16 +23,11 @@ class EvaluateFacesJobTest {
     @TempDir
     static Path tmp;
 
-    @Test
-    void photosWithAnnotationsAreEvaluatedFaceByFace() throws Exception {
-        Path faces = tmp.resolve("faces");
-        new SyntheticFaces(5).writeDataset(faces, 10);
-        assertEquals(0, runMain(sparkArgs("prepare", "prepare.input=" + faces, "prepare.output=" + tmp.resolve("prepared"))).exitCode());
-        JobRunner.Outcome t = runMain(sparkArgs("train", "train.input=" + tmp.resolve("prepared"), "train.output=" + tmp.resolve("model"),
-                "model.base.weights=" + SharedFiles.weights035(), "train.epochs=1"));
-        assertEquals(0, t.exitCode(), t.stderr());
-
-        Path voc = tmp.resolve("street photos");
+    /**
+     * A VOC folder with one photo of three people (without mask, with mask, mask worn incorrectly) and its
+     * annotation.
+     */
+    static Path groupPhoto(Path voc) throws java.io.IOException {
         Files.createDirectories(voc.resolve("images"));
         Files.createDirectories(voc.resolve("annotations"));
         FaceCollage.Collage collage = FaceCollage.make();
@@ -47,6 +42,19 @@ class EvaluateFacesJobTest {
                     (int) (tile.x() + tile.w()) - 25, (int) (tile.y() + tile.h()) - 15));
         }
         Files.writeString(voc.resolve("annotations/group.xml"), xml.append("</annotation>"));
+        return voc;
+    }
+
+    @Test
+    void photosWithAnnotationsAreEvaluatedFaceByFace() throws Exception {
+        Path faces = tmp.resolve("faces");
+        new SyntheticFaces(5).writeDataset(faces, 10);
+        assertEquals(0, runMain(sparkArgs("prepare", "prepare.input=" + faces, "prepare.output=" + tmp.resolve("prepared"))).exitCode());
+        JobRunner.Outcome t = runMain(sparkArgs("train", "train.input=" + tmp.resolve("prepared"), "train.output=" + tmp.resolve("model"),
+                "model.base.weights=" + SharedFiles.weights035(), "train.epochs=1"));
+        assertEquals(0, t.exitCode(), t.stderr());
+
+        Path voc = groupPhoto(tmp.resolve("street photos"));
         Files.write(voc.resolve("images/empty.png"), TestImages.encode(FaceCollage.noFaces(), "png"));
         Files.writeString(voc.resolve("annotations/empty.xml"), "<annotation><filename>empty.png</filename></annotation>");
         Files.write(voc.resolve("images/unlabelled.png"), TestImages.encode(FaceCollage.noFaces(), "png"));

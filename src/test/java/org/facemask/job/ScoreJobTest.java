@@ -126,7 +126,11 @@ class ScoreJobTest {
     }
 
     static List<Row> partition(String date) {
-        return read(spark -> spark.read().parquet(output.toString()).where(col("run_date").equalTo(date)).collectAsList());
+        return readOutput(output, date);
+    }
+
+    static List<Row> readOutput(Path scores, String date) {
+        return read(spark -> spark.read().parquet(scores.toString()).where(col("run_date").equalTo(date)).collectAsList());
     }
 
     @Test

@@ -192,6 +192,9 @@ class TrainJobTest {
         assertEquals(2, metrics.get("fine_tune").get("epochs").size());
         assertEquals(best, metrics.get("fine_tune").get("best_epoch").asInt());
         assertTrue(Files.isRegularFile(fineTuned.resolve("checkpoints/fine-tune/last.zip")));
+        String report = Files.readString(fineTuned.resolve("report.html"));
+        assertTrue(report.contains("fine-tuning validation loss") && report.contains("<td>fine-tuning 2</td>"),
+                "the report draws and lists fine-tuning's epochs after the head's");
         assertFalse(Files.exists(fineTuned.resolve("_work")), "the activations are deleted with the work dir");
 
         // the model written is the one the test metrics describe
