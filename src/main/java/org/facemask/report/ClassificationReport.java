@@ -65,13 +65,17 @@ public final class ClassificationReport {
         if (head.isEmpty()) {
             return;
         }
-        List<Map<String, Object>> fineTune = metricsJson.get("fine_tune") instanceof Map<?, ?> f
-                ? epochList(f.get("epochs")) : List.of();
+        Map<?, ?> fineTuneJson = metricsJson.get("fine_tune") instanceof Map<?, ?> f ? f : Map.of();
+        List<Map<String, Object>> fineTune = epochList(fineTuneJson.get("epochs"));
+        // the model written is fine-tuning's best epoch when there is one (0: none beat the head, which was kept)
+        String kept = fineTuneJson.get("best_epoch") instanceof Number n && n.intValue() > 0
+                ? "Kept: fine-tuning epoch " + n + " (the head alone was best at epoch " + metricsJson.get("best_epoch") + ")"
+                : "Best epoch: " + metricsJson.get("best_epoch");
         List<SvgChart.Series> loss = new ArrayList<>();
         List<SvgChart.Series> accuracy = new ArrayList<>();
         addCurves(head, 0, "", loss, accuracy);
         addCurves(fineTune, head.size(), "fine-tuning ", loss, accuracy);
-        page.section("Training").paragraph("Best epoch: " + metricsJson.get("best_epoch")
+        page.section("Training").paragraph(kept
                 + (Boolean.TRUE.equals(metricsJson.get("stopped_early")) ? " (stopped early)" : "")
                 + ". Train loss as metrics.json records it (train_loss); validation loss and accuracy over the whole "
                 + "validation split after each epoch.");

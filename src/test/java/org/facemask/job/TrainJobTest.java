@@ -195,6 +195,9 @@ class TrainJobTest {
         String report = Files.readString(fineTuned.resolve("report.html"));
         assertTrue(report.contains("fine-tuning validation loss") && report.contains("<td>fine-tuning 2</td>"),
                 "the report draws and lists fine-tuning's epochs after the head's");
+        String kept = best > 0 ? "Kept: fine-tuning epoch " + best + " (the head alone was best at epoch "
+                + training.get("best_epoch").asInt() + ")" : "Best epoch: " + training.get("best_epoch").asInt();
+        assertTrue(report.contains(kept), "the report names the epoch whose weights were written: " + kept);
         assertFalse(Files.exists(fineTuned.resolve("_work")), "the activations are deleted with the work dir");
 
         // the model written is the one the test metrics describe
