@@ -20,6 +20,7 @@ import org.facemask.config.ImageSettings;
 import org.facemask.config.ModelSettings;
 import org.facemask.config.ScoreSettings;
 import org.facemask.detect.DetectorModel;
+import org.facemask.inference.ImageScorer;
 import org.facemask.inference.SparkInference;
 import org.facemask.model.ModelDirectory;
 import org.facemask.model.ModelMetadata;
@@ -133,9 +134,10 @@ public final class ScoreStage {
             JavaRDD<InputFile> files = jsc.parallelize(todo,
                     SparkInference.filePartitions(spark, settings.partitions(), todo.size(), FILES_PER_PARTITION));
             ImageSettings image = guard.withSize(meta.imageSize());
+            ImageScorer.Setup scoring = new ImageScorer.Setup(image, meta.classes(), inference.handle(),
+                    model.inferenceBatch(), detector);
             Dataset<Row> scored = spark.createDataFrame(files.mapPartitions(new ScorePartition(
-                    new BroadcastHadoopConf(spark), image, meta.classes(), inference.handle(),
-                    model.inferenceBatch(), timers, detector, settings.maxEntryBytes())), SCORED);
+                    new BroadcastHadoopConf(spark), scoring, timers, settings.maxEntryBytes())), SCORED);
             List<Column> columns = new ArrayList<>(List.of(col("path"), col("modification_time"), col("size_bytes")));
             if (detector != null) {
                 for (String c : List.of("face_index", "box_x", "box_y", "box_w", "box_h", "face_confidence", "faces_found")) {
