@@ -5,9 +5,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.util.LongAccumulator;
-import org.facemask.detect.FaceBox;
 import org.facemask.inference.ImageScorer;
 import org.facemask.inference.Prediction;
 import org.facemask.prepare.InputFile;
@@ -23,7 +21,7 @@ import java.util.NoSuchElementException;
  * Runs in the tasks: reads each file (or each entry of an archive) and hands its bytes to the shared
  * {@link ImageScorer}, which scores the images in batches with the executor's model. Every image becomes exactly one row (probabilities, or the
  * reason it could not be scored); with a face detector, one row per face found, and one row with faces_found = 0
- * for a photo without any. Rows as {@link ScoreStage#SCORED}.
+ * for a photo without any. Rows as {@link ScoreColumns#taskSchema}.
  */
 final class ScorePartition implements FlatMapFunction<Iterator<InputFile>, Row> {
     private static final long serialVersionUID = 1L;
@@ -44,23 +42,10 @@ final class ScorePartition implements FlatMapFunction<Iterator<InputFile>, Row> 
         this.maxEntryBytes = maxEntryBytes;
     }
 
-    /**
-     * A row of {@link ScoreStage#SCORED}; {@code face} is null when whole images are scored, and for a photo without
-     * faces or one that could not be read in per-face mode (then faces_found is 0).
-     */
+    /** A task row ({@link ScoreColumns#taskSchema}); {@code face} is null when whole images are scored. */
     private static Row row(Source s, boolean perFace, ImageScorer.Face face, Prediction prediction, String error) {
-        Object[] faceColumns = new Object[7];
-        if (face != null) {
-            FaceBox b = face.box();
-            faceColumns = new Object[]{face.index(), (float) b.x(), (float) b.y(), (float) b.w(), (float) b.h(),
-                    b.confidence(), face.found()};
-        } else if (perFace) {
-            faceColumns[6] = 0;
-        }
-        return RowFactory.create(s.path(), s.modified(), s.size(), faceColumns[0], faceColumns[1], faceColumns[2],
-                faceColumns[3], faceColumns[4], faceColumns[5], faceColumns[6],
-                prediction == null ? null : prediction.label(), prediction == null ? null : prediction.probabilities(),
-                error);
+        return ScoreColumns.taskRow(new ScoreColumns.Outcome(s.path(), s.modified(), s.size(), perFace, face,
+                prediction, error));
     }
 
     /** The file (or archive entry) a row is about. */
