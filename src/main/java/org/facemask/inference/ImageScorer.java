@@ -13,7 +13,11 @@ import org.facemask.model.InferenceModel;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Queue;
+import java.util.function.Consumer;
 
 /**
  * Image bytes in, predictions out: decode, (find the faces and crop each), batch, run the network, turn the
@@ -207,6 +211,37 @@ public final class ImageScorer<K> implements AutoCloseable {
     /** Whether outcomes are waiting for {@link #flush}. */
     public boolean hasPending() {
         return !pending.isEmpty();
+    }
+
+    /**
+     * A task's output, pulled as Spark asks for it: the next input is fed to this scorer whenever no output is
+     * ready, and what is queued is flushed at the end of the input, so a partition is never held whole.
+     *
+     * @param feed  hands one input to this scorer ({@link #add} or {@link #reject})
+     * @param ready where this scorer's sink puts the outputs
+     */
+    public <T, R> Iterator<R> outputs(Iterator<T> inputs, Consumer<T> feed, Queue<R> ready) {
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                while (ready.isEmpty() && (inputs.hasNext() || hasPending())) {
+                    if (inputs.hasNext()) {
+                        feed.accept(inputs.next());
+                    } else {
+                        flush();
+                    }
+                }
+                return !ready.isEmpty();
+            }
+
+            @Override
+            public R next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return ready.poll();
+            }
+        };
     }
 
     @Override

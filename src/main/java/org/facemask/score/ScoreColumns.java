@@ -75,7 +75,14 @@ public final class ScoreColumns {
             box("box_h", "face box height", b -> (float) b.h()),
             box("face_confidence", "the detector's confidence", FaceBox::confidence),
             row("faces_found", DataTypes.IntegerType, true, "faces found in the photo (0: one row, no box, no label)",
-                    o -> o.face() != null ? o.face().found() : o.perFace() ? 0 : null));
+                    ScoreColumns::facesFound));
+    private static Integer facesFound(Outcome o) {
+        if (o.face() != null) {
+            return o.face().found();
+        }
+        return o.perFace() ? 0 : null;
+    }
+
     public static final Column LABEL = row("label", DataTypes.StringType, false, "the predicted class",
             o -> o.prediction() == null ? null : o.prediction().label());
     public static final Column PROBABILITIES = new Column("p_<class>", DataTypes.FloatType, false, Filled.PER_CLASS,
@@ -85,7 +92,7 @@ public final class ScoreColumns {
     public static final Column FACE_DETECTOR = new Column("face_detector", DataTypes.StringType, true, Filled.PER_RUN,
             "detector backend and model sha256", null);
     public static final Column SCORED_AT = new Column("scored_at", DataTypes.TimestampType, false, Filled.PER_RUN,
-            "when the run started writing", null);
+            "when the run scored (one time for all its rows)", null);
     public static final Column ERROR = row("error", DataTypes.StringType, false,
             "null when scored; else why not (`not_an_image: ...`), and no prediction", Outcome::error);
 

@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.sql.Timestamp;
 import java.util.ArrayDeque;
 import java.util.Iterator;
-import java.util.NoSuchElementException;
 
 /**
  * Runs in the tasks: reads each file (or each entry of an archive) and hands its bytes to the shared
@@ -83,69 +82,50 @@ final class ScorePartition implements FlatMapFunction<Iterator<InputFile>, Row> 
             }
         });
         TaskContext.get().addTaskCompletionListener((TaskContext context) -> scorer.close());
-        return new Iterator<>() {
+        return scorer.outputs(files, file -> read(scorer, file), ready);
+    }
+
+    private void read(ImageScorer<Source> scorer, InputFile file) {
+        Timestamp modified = new Timestamp(file.modificationTime());
+        Source whole = new Source(file.path(), modified, file.sizeBytes());
+        if (!file.readable()) { // rejected by the listing (a FIFO, a loop, a name not in UTF-8): never opened
+            scorer.reject(whole, file.rejection().code() + ": " + file.detail());
+            return;
+        }
+        long start = System.nanoTime();
+        try {
+            if (ArchiveEntries.isArchive(file.path())) {
+                readArchive(scorer, file.fileSystem(hadoop.get()), new Path(file.path()), file, modified);
+            } else {
+                byte[] bytes = file.readAll(hadoop.get());
+                timers.read().add(System.nanoTime() - start);
+                scorer.add(new Source(file.path(), modified, bytes.length), bytes);
+            }
+        } catch (ArchiveEntries.DamagedArchiveException e) {
+            // the entries before the damage have their rows; this one says where the archive broke off
+            scorer.reject(whole, e.getMessage());
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
+            scorer.reject(whole, "cannot read: " + e);
+        }
+    }
+
+    /** One row per entry (scored, or why not); an archive without any file gets one row of its own. */
+    private void readArchive(ImageScorer<Source> scorer, FileSystem fs, Path path, InputFile file, Timestamp modified)
+            throws IOException {
+        String prefix = file.path() + ArchiveEntries.SEPARATOR;
+        int entries = ArchiveEntries.read(fs, path, maxEntryBytes, new ArchiveEntries.EntryHandler() {
             @Override
-            public boolean hasNext() {
-                while (ready.isEmpty() && (files.hasNext() || scorer.hasPending())) {
-                    if (files.hasNext()) {
-                        read(files.next());
-                    } else {
-                        scorer.flush();
-                    }
-                }
-                return !ready.isEmpty();
+            public void file(String name, byte[] bytes) {
+                scorer.add(new Source(prefix + name, modified, bytes.length), bytes);
             }
 
             @Override
-            public Row next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                return ready.poll();
+            public void notRead(String name, long size, String reason) {
+                scorer.reject(new Source(prefix + name, modified, size), reason);
             }
-
-            private void read(InputFile file) {
-                Timestamp modified = new Timestamp(file.modificationTime());
-                Source whole = new Source(file.path(), modified, file.sizeBytes());
-                if (!file.readable()) { // rejected by the listing (a FIFO, a loop, a name not in UTF-8): never opened
-                    scorer.reject(whole, file.rejection().code() + ": " + file.detail());
-                    return;
-                }
-                long start = System.nanoTime();
-                try {
-                    if (ArchiveEntries.isArchive(file.path())) {
-                        readArchive(file.fileSystem(hadoop.get()), new Path(file.path()), file, modified);
-                    } else {
-                        byte[] bytes = file.readAll(hadoop.get());
-                        timers.read().add(System.nanoTime() - start);
-                        scorer.add(new Source(file.path(), modified, bytes.length), bytes);
-                    }
-                } catch (ArchiveEntries.DamagedArchiveException e) {
-                    // the entries before the damage have their rows; this one says where the archive broke off
-                    scorer.reject(whole, e.getMessage());
-                } catch (IOException | RuntimeException | OutOfMemoryError e) {
-                    scorer.reject(whole, "cannot read: " + e);
-                }
-            }
-
-            /** One row per entry (scored, or why not); an archive without any file gets one row of its own. */
-            private void readArchive(FileSystem fs, Path path, InputFile file, Timestamp modified) throws IOException {
-                String prefix = file.path() + ArchiveEntries.SEPARATOR;
-                int entries = ArchiveEntries.read(fs, path, maxEntryBytes, new ArchiveEntries.EntryHandler() {
-                    @Override
-                    public void file(String name, byte[] bytes) {
-                        scorer.add(new Source(prefix + name, modified, bytes.length), bytes);
-                    }
-
-                    @Override
-                    public void notRead(String name, long size, String reason) {
-                        scorer.reject(new Source(prefix + name, modified, size), reason);
-                    }
-                });
-                if (entries == 0) {
-                    scorer.reject(new Source(file.path(), modified, file.sizeBytes()), "empty_archive: no file entries");
-                }
-            }
-        };
+        });
+        if (entries == 0) {
+            scorer.reject(new Source(file.path(), modified, file.sizeBytes()), "empty_archive: no file entries");
+        }
     }
 }
