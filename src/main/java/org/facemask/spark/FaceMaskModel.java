@@ -29,7 +29,7 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.facemask.image.RgbImage;
+import org.facemask.config.PipelineConfig;
 import org.facemask.inference.ImageScorer;
 import org.facemask.inference.Prediction;
 import org.facemask.model.ModelDirectory;
@@ -60,6 +60,7 @@ import java.util.List;
 public final class FaceMaskModel extends Model<FaceMaskModel> implements MLWritable {
     private static final long serialVersionUID = 1L;
     private static final String SAVED_MODEL = "model";
+    private static final PipelineConfig REFERENCE = PipelineConfig.load(null, List.of());
 
     private final String uid;
     private final Param<String> modelPath;
@@ -75,9 +76,12 @@ public final class FaceMaskModel extends Model<FaceMaskModel> implements MLWrita
     private final Param<String> engine;
     private final IntParam batchSize;
     private final StringArrayParam settings;
-    /** Set up on the driver at the first transform, for the settings of that moment. */
+    /** Set up on the driver at the first transform, again when the model or a setting has changed since. */
     private transient SparkScoring scoring;
     private transient List<String> scoringFor;
+    /** The metadata of the model checked last, and its directory: transformSchema runs once per stage and call. */
+    private transient ModelMetadata checked;
+    private transient String checkedPath;
 
     public FaceMaskModel(String uid) {
         this.uid = uid;
@@ -102,11 +106,12 @@ public final class FaceMaskModel extends Model<FaceMaskModel> implements MLWrita
         setDefault(classColumns, false);
         setDefault(errorCol, "error");
         setDefault(faces, false);
-        setDefault(detector, "yunet");
+        // the jobs' defaults (reference.conf), so that the stage scores as `score` does unless told otherwise
+        setDefault(detector, REFERENCE.faces().detector().code());
         setDefault(detectorModel, "");
-        setDefault(faceConfidence, 0.3);
-        setDefault(engine, "onnxruntime");
-        setDefault(batchSize, 8);
+        setDefault(faceConfidence, REFERENCE.faces().confidence());
+        setDefault(engine, REFERENCE.model().engine().code());
+        setDefault(batchSize, REFERENCE.model().inferenceBatch());
         setDefault(settings, new String[0]);
     }
 
@@ -261,11 +266,15 @@ public final class FaceMaskModel extends Model<FaceMaskModel> implements MLWrita
         return copyValues(new FaceMaskModel(uid), extra).setParent(parent());
     }
 
-    private ModelMetadata metadata() {
+    private synchronized ModelMetadata metadata() {
         if (!isDefined(modelPath)) {
             throw new IllegalArgumentException("FaceMaskModel: modelPath is not set; use FaceMaskModel.load(modelDir)");
         }
-        return SparkScoring.directory(SparkSession.active(), "modelPath", string(modelPath)).metadata();
+        if (checked == null || !string(modelPath).equals(checkedPath)) {
+            checked = SparkScoring.directory(SparkSession.active(), "modelPath", string(modelPath)).metadata();
+            checkedPath = string(modelPath);
+        }
+        return checked;
     }
 
     /** The pipeline settings these params stand for, typed params first, then {@code settings}. */
@@ -333,10 +342,12 @@ public final class FaceMaskModel extends Model<FaceMaskModel> implements MLWrita
         StructType out = transformSchema(dataset.schema());
         SparkSession spark = dataset.sparkSession();
         List<String> wanted = pipelineSettings();
+        List<String> key = new ArrayList<>(wanted);
+        key.add(string(modelPath));
         synchronized (this) {
-            if (scoring == null || !wanted.equals(scoringFor)) {
+            if (scoring == null || !key.equals(scoringFor)) {
                 scoring = SparkScoring.open(spark, "modelPath", string(modelPath), wanted);
-                scoringFor = wanted;
+                scoringFor = key;
             }
         }
         StructType in = dataset.schema();
