@@ -7,13 +7,11 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.facemask.detect.DetectorModel;
-import org.facemask.detect.FaceFinder;
-import org.facemask.detect.FaceScoring;
 import org.facemask.detect.ScoredFace;
 import org.facemask.config.ImageSettings;
-import org.facemask.image.ImageDecoder;
+import org.facemask.inference.ImageScorer;
+import org.facemask.inference.Prediction;
 import org.facemask.inference.SparkInference;
-import org.facemask.model.InferenceModel;
 import org.facemask.storage.BroadcastHadoopConf;
 import org.facemask.storage.Storage;
 import org.slf4j.Logger;
@@ -24,6 +22,9 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Set;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -48,8 +49,12 @@ public final class FaceEvaluation {
     public record Result(List<FaceMetrics.Photo> photos, Map<String, String> problems, long seconds) {
     }
 
+    /**
+     * @param image     decoding settings at the classifier's image size
+     * @param batchSize faces per forward pass (model.inference-batch)
+     */
     public static Result run(SparkSession spark, URI input, DetectorModel detector, SparkInference classifier,
-                             ImageSettings image) {
+                             ImageSettings image, List<String> classes, int batchSize) {
         long start = System.nanoTime();
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         Map<String, String> problems = new TreeMap<>();
@@ -67,30 +72,45 @@ public final class FaceEvaluation {
         LOG.info("evaluating {} annotated photos ({} files left out, listed in metrics.json)", tasks.size(), problems.size());
 
         BroadcastHadoopConf conf = new BroadcastHadoopConf(spark);
-        SparkInference.Handle model = classifier.handle();
+        ImageScorer.Setup scoring = new ImageScorer.Setup(image, classes, classifier.handle(), batchSize, detector);
         int partitions = SparkInference.filePartitions(spark, 0, tasks.size(), 32);
         List<FaceMetrics.Photo> photos = JavaSparkContext.fromSparkContext(spark.sparkContext())
                 .parallelize(tasks, partitions)
                 .mapPartitions((Iterator<Task> it) -> {
-                    ImageDecoder decoder = new ImageDecoder(image);
-                    InferenceModel network = model.get();
-                    List<FaceMetrics.Photo> out = new ArrayList<>();
-                    try (FaceFinder finder = detector.open()) {
+                    // the scorer hands back each photo's outcomes in order: its faces, no face, or undecodable
+                    Map<Task, List<ScoredFace>> found = new LinkedHashMap<>();
+                    Set<Task> undecodable = new HashSet<>();
+                    try (ImageScorer<Task> scorer = scoring.open(ImageScorer.Timing.NONE, new ImageScorer.Sink<>() {
+                        @Override
+                        public void scored(Task t, ImageScorer.Face face, Prediction prediction) {
+                            found.computeIfAbsent(t, k -> new ArrayList<>())
+                                    .add(new ScoredFace(face.box(), prediction.probabilities()));
+                        }
+
+                        @Override
+                        public void noFace(Task t) {
+                            found.put(t, List.of());
+                        }
+
+                        @Override
+                        public void failed(Task t, String reason) {
+                            found.put(t, List.of()); // its faces count as not found
+                            undecodable.add(t);
+                        }
+                    })) {
                         while (it.hasNext()) {
                             Task t = it.next();
-                            List<ScoredFace> faces;
                             try {
-                                byte[] bytes = Storage.readAll(new Path(t.path()), conf.get());
-                                faces = FaceScoring.score(finder, network, decoder.decode(bytes).image(), model.imageSize());
+                                scorer.add(t, Storage.readAll(new Path(t.path()), conf.get()));
                             } catch (IOException e) {
                                 throw new UncheckedIOException(t.path() + ": " + e.getMessage(), e);
-                            } catch (RuntimeException e) {
-                                faces = null; // undecodable: its faces count as not found
                             }
-                            out.add(new FaceMetrics.Photo(t.path(), t.annotation().faces(),
-                                    faces == null ? List.of() : faces, faces == null));
                         }
+                        scorer.flush();
                     }
+                    List<FaceMetrics.Photo> out = new ArrayList<>();
+                    found.forEach((t, faces) -> out.add(new FaceMetrics.Photo(t.path(), t.annotation().faces(), faces,
+                            undecodable.contains(t))));
                     return out.iterator();
                 }).collect();
         long undecodable = photos.stream().filter(FaceMetrics.Photo::undecodable).count();

@@ -1,5 +1,7 @@
 package org.facemask.evaluate;
 
+import org.facemask.inference.Prediction;
+
 import org.facemask.prepare.VocAnnotation;
 import org.facemask.detect.FaceBox;
 import org.facemask.detect.ScoredFace;
@@ -79,7 +81,7 @@ public final class FaceMetrics {
             photo.truth().stream().filter(f -> classes.contains(f.label())).forEach(f -> bySize[sizeBucket(f.box())][0]++);
             int[] matchOf = match(photo.truth(), photo.predicted());
             for (int p = 0; p < matchOf.length; p++) {
-                String predictedClass = classes.get(Metrics.argmax(photo.predicted().get(p).probabilities()));
+                String predictedClass = classes.get(Prediction.classIndex(photo.predicted().get(p).probabilities()));
                 predictions++;
                 predictedAs.merge(predictedClass, 1, Integer::sum);
                 if (matchOf[p] < 0) {

@@ -1,5 +1,7 @@
 package org.facemask.evaluate;
 
+import org.facemask.inference.Prediction;
+
 import org.facemask.prepare.VocAnnotation;
 import org.facemask.detect.FaceBox;
 import org.facemask.detect.ScoredFace;
@@ -55,7 +57,7 @@ public final class FacePlots {
             }
             g.setStroke(new BasicStroke(2f));
             for (ScoredFace f : e.result().predicted()) {
-                int k = Metrics.argmax(f.probabilities());
+                int k = Prediction.classIndex(f.probabilities());
                 g.setColor(k == 0 ? new Color(40, 220, 60) : new Color(240, 50, 40));
                 draw(g, f.box(), scale, ox, oy);
                 g.drawString(String.format("%.2f", f.probabilities()[k]), (int) (ox + f.box().x() * scale),

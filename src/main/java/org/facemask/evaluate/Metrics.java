@@ -1,5 +1,7 @@
 package org.facemask.evaluate;
 
+import org.facemask.inference.Prediction;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -32,7 +34,7 @@ public record Metrics(List<String> classes, long images, double accuracy, Map<St
         long[][] confusion = new long[c][c];
         long correct = 0;
         for (int i = 0; i < n; i++) {
-            int predicted = argmax(probabilities[i]);
+            int predicted = Prediction.classIndex(probabilities[i]);
             confusion[truth[i]][predicted]++;
             if (predicted == truth[i]) {
                 correct++;
@@ -65,17 +67,6 @@ public record Metrics(List<String> classes, long images, double accuracy, Map<St
         }
         return new Metrics(List.copyOf(classes), n, n == 0 ? 0 : (double) correct / n, perClass, confusion,
                 aucCount == 0 ? Double.NaN : aucSum / aucCount, rocs);
-    }
-
-    /** Index of the largest probability; ties go to the first class. */
-    public static int argmax(float[] p) {
-        int best = 0;
-        for (int i = 1; i < p.length; i++) {
-            if (p[i] > p[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 
     /** Exact ROC: one point per distinct score; AUC by the trapezoid rule (ties count half, as Mann-Whitney). */

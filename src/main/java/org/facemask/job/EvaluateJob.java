@@ -127,7 +127,8 @@ final class EvaluateJob implements Job {
             FaceEvaluation.Result result;
             try (SparkInference classifier = new SparkInference(spark, directory.loadNetwork(sparkHadoop), model.engine(),
                     directory.metadata().imageSize(), model.inferenceThreads())) {
-                result = FaceEvaluation.run(spark, settings.input(), detector, classifier, config.image());
+                result = FaceEvaluation.run(spark, settings.input(), detector, classifier,
+                        config.image().withSize(directory.metadata().imageSize()), classes, model.inferenceBatch());
             }
             Map<String, Object> block = new LinkedHashMap<>();
             block.put("detector", detector.describe());

@@ -3,7 +3,7 @@ package org.facemask.report;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.facemask.evaluate.EvaluateStage;
-import org.facemask.evaluate.Metrics;
+import org.facemask.inference.Prediction;
 import org.facemask.image.RgbImage;
 import org.facemask.prepare.PreparedColumns;
 
@@ -43,8 +43,8 @@ public record Misclassified(List<Image> shown, int total) {
                                    int imageSize) {
         float[][] p = predictions.probabilities();
         List<Integer> wrong = IntStream.range(0, p.length)
-                .filter(i -> Metrics.argmax(p[i]) != predictions.truth()[i]).boxed()
-                .sorted(Comparator.comparingDouble((Integer i) -> -p[i][Metrics.argmax(p[i])])
+                .filter(i -> Prediction.classIndex(p[i]) != predictions.truth()[i]).boxed()
+                .sorted(Comparator.comparingDouble((Integer i) -> -p[i][Prediction.classIndex(p[i])])
                         .thenComparing(i -> predictions.paths().get(i)))
                 .toList();
         List<Integer> shownIndices = wrong.subList(0, Math.min(CAP, wrong.size()));
@@ -58,7 +58,7 @@ public record Misclassified(List<Image> shown, int total) {
         List<Image> shown = new ArrayList<>();
         for (int i : shownIndices) {
             String path = predictions.paths().get(i);
-            int predicted = Metrics.argmax(p[i]);
+            int predicted = Prediction.classIndex(p[i]);
             shown.add(new Image(path, classes.get(predictions.truth()[i]), classes.get(predicted), p[i][predicted],
                     jpeg(new RgbImage(imageSize, imageSize, pixels.get(path)).toBufferedImage())));
         }

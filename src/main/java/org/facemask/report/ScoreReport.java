@@ -9,7 +9,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
-import org.facemask.score.ScoreStage;
+import org.facemask.score.ScoreColumns;
 import org.facemask.storage.Json;
 import org.facemask.storage.Storage;
 
@@ -135,7 +135,7 @@ public final class ScoreReport {
     private static Map<String, Object> histogram(Dataset<Row> rows, List<String> classes) {
         List<Column> buckets = new ArrayList<>();
         for (int k = 0; k < classes.size(); k++) {
-            buckets.add(struct(lit(k).alias("k"), least(floor(col(ScoreStage.probabilityColumn(classes.get(k))).multiply(BINS)),
+            buckets.add(struct(lit(k).alias("k"), least(floor(col(ScoreColumns.probabilityColumn(classes.get(k))).multiply(BINS)),
                     lit(BINS - 1)).cast("int").alias("bin")));
         }
         long[][] counts = new long[classes.size()][BINS];
@@ -144,7 +144,7 @@ public final class ScoreReport {
                 .forEach(r -> counts[r.getInt(0)][r.getInt(1)] += r.getLong(2));
         Map<String, Object> histogram = new LinkedHashMap<>();
         for (int k = 0; k < classes.size(); k++) {
-            histogram.put(ScoreStage.probabilityColumn(classes.get(k)), counts[k]);
+            histogram.put(ScoreColumns.probabilityColumn(classes.get(k)), counts[k]);
         }
         return histogram;
     }

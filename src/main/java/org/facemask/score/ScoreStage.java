@@ -20,6 +20,7 @@ import org.facemask.config.ImageSettings;
 import org.facemask.config.ModelSettings;
 import org.facemask.config.ScoreSettings;
 import org.facemask.detect.DetectorModel;
+import org.facemask.inference.ImageScorer;
 import org.facemask.inference.SparkInference;
 import org.facemask.model.ModelDirectory;
 import org.facemask.model.ModelMetadata;
@@ -36,10 +37,10 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.sql.Timestamp;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 import static org.apache.spark.sql.functions.col;
@@ -66,21 +67,6 @@ public final class ScoreStage {
     public static final String RUN_DATE = "run_date";
     private static final Logger LOG = LoggerFactory.getLogger(ScoreStage.class);
     private static final int FILES_PER_PARTITION = 64;
-
-    static final StructType SCORED = new StructType()
-            .add("path", DataTypes.StringType, false)
-            .add("modification_time", DataTypes.TimestampType, false)
-            .add("size_bytes", DataTypes.LongType, false)
-            .add("face_index", DataTypes.IntegerType, true)
-            .add("box_x", DataTypes.FloatType, true)
-            .add("box_y", DataTypes.FloatType, true)
-            .add("box_w", DataTypes.FloatType, true)
-            .add("box_h", DataTypes.FloatType, true)
-            .add("face_confidence", DataTypes.FloatType, true)
-            .add("faces_found", DataTypes.IntegerType, true)
-            .add("label", DataTypes.StringType, true)
-            .add("probabilities", DataTypes.createArrayType(DataTypes.FloatType, false), true)
-            .add("error", DataTypes.StringType, true);
 
     private final SparkSession spark;
     private final Configuration hadoop;
@@ -135,28 +121,20 @@ public final class ScoreStage {
             JavaRDD<InputFile> files = jsc.parallelize(todo,
                     SparkInference.filePartitions(spark, settings.partitions(), todo.size(), FILES_PER_PARTITION));
             ImageSettings image = guard.withSize(meta.imageSize());
+            ImageScorer.Setup scoring = new ImageScorer.Setup(image, meta.classes(), inference.handle(),
+                    model.inferenceBatch(), detector);
             Dataset<Row> scored = spark.createDataFrame(files.mapPartitions(new ScorePartition(
-                    new BroadcastHadoopConf(spark), image, meta.classes(), inference.handle(),
-                    model.inferenceBatch(), timers, detector, settings.maxEntryBytes())), SCORED);
-            List<Column> columns = new ArrayList<>(List.of(col("path"), col("modification_time"), col("size_bytes")));
+                    new BroadcastHadoopConf(spark), scoring, timers, settings.maxEntryBytes())), ScoreColumns.taskSchema());
+            Map<String, Object> perRun = new HashMap<>();
+            perRun.put(ScoreColumns.MODEL_VERSION.name(), meta.version());
+            perRun.put(ScoreColumns.SCORED_AT.name(), new Timestamp(System.currentTimeMillis()));
             if (detector != null) {
-                for (String c : List.of("face_index", "box_x", "box_y", "box_w", "box_h", "face_confidence", "faces_found")) {
-                    columns.add(col(c));
-                }
+                perRun.put(ScoreColumns.FACE_DETECTOR.name(), detector.describe());
             }
-            columns.add(col("label"));
-            for (int k = 0; k < meta.classes().size(); k++) {
-                columns.add(col("probabilities").getItem(k).alias(probabilityColumn(meta.classes().get(k))));
-            }
-            columns.add(lit(meta.version()).alias("model_version"));
-            if (detector != null) {
-                columns.add(lit(detector.describe()).alias("face_detector"));
-            }
-            columns.add(lit(new Timestamp(System.currentTimeMillis())).alias("scored_at"));
-            columns.add(col("error"));
+            Column[] columns = ScoreColumns.select(meta.classes(), detector != null, perRun);
             int outputFiles = (int) Math.max(1, (todo.size() + settings.rowsPerFile() - 1L) / settings.rowsPerFile());
             // repartition, not coalesce: coalesce would pull the whole scoring into outputFiles tasks
-            scored.select(columns.toArray(Column[]::new)).repartition(outputFiles)
+            scored.select(columns).repartition(outputFiles)
                     .write().mode(SaveMode.Overwrite).parquet(Storage.sparkPath(staging));
         }
         double scoreSeconds = (System.nanoTime() - scoreStart) / 1e9;
@@ -238,11 +216,6 @@ public final class ScoreStage {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + output + ": " + e.getMessage(), e);
         }
-    }
-
-    /** {@code p_<class>}, with anything but letters, digits and '_' replaced, e.g. p_with_mask. */
-    public static String probabilityColumn(String className) {
-        return "p_" + className.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
     }
 
     private static long peakHeapMb() {

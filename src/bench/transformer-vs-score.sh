@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The Spark ML stage (FaceMaskModel.transform over binaryFile) against the score job on the same images, same run
+# (issue 18: within 10%), on ../shared/datasets/face-mask-dev (4,094 files), local[2].
+#   src/bench/transformer-vs-score.sh [model dir] [engine, default onnxruntime]
+# Without a model dir it first trains one (prepare + 3 epochs of features-mode training with the shared weights).
+# The two alternate, twice each (job, transformer, job, transformer), so a drift of the machine shows; each line
+# is timed from listing/reading to the written Parquet, JVM and Spark start-up excluded. The machine probe
+# (common.sh) before each run gives the plain ONNX Runtime loop's rate at that moment.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+require_test_classes # TransformerRate is a test-scope class
+make_workdir
+echo "cores: $(nproc)"
+model="${1:-}"
+engine="${2:-onnxruntime}"
+if [ -z "$model" ]; then
+  model="$work/model"
+  "$HERE/submit.sh" prepare "prepare.input=$DEV" "prepare.output=$work/prepared" 2>&1 | grep "prepare done"
+  "$HERE/submit.sh" train "train.input=$work/prepared" "train.output=$model" train.epochs=3 \
+    "model.base.weights=$WEIGHTS" 2>&1 | grep "test accuracy"
+fi
+# the Java 17 flags, taken from submit.sh (its OPENS lines) rather than kept twice
+eval "$(sed -n '/^OPENS=(/,/^OPENS+=(-Dorg/p' "$HERE/submit.sh")"
+for round in 1 2; do
+  machine_probe
+  "$HERE/submit.sh" score "score.model=$model" "score.input=$DEV" "score.output=$work/job-$round" \
+    score.run-date=2026-01-01 "model.engine=$engine" spark.master=local[2] 2>&1 \
+    | grep -E "INFO ScoreStage: scored" | sed -E 's/.*(scored [0-9]+ images).* ([0-9.]+) s in all, ([0-9.]+) images\/s.*/score job: \1 in \2 s = \3 images\/s/'
+  machine_probe
+  java ${JAVA_OPTS:--Xmx4g} "${OPENS[@]}" -Dlog4j2.level=warn -cp "$BENCH_CP" org.facemask.bench.TransformerRate \
+    "$model" "$DEV" "$work/transformer-$round" "local[2]" "$engine" 2>/dev/null | grep "transformer:"
+done

@@ -1,0 +1,29 @@
+package org.facemask.bench;
+
+import org.apache.spark.sql.SparkSession;
+import org.facemask.spark.FaceMaskModel;
+
+/**
+ * The Spark ML stage's rate on a folder of images, as the score job's closing line gives its own: binaryFile ->
+ * FaceMaskModel.transform -> Parquet, timed from the read to the written files (session start-up excluded, as the
+ * job's "s in all" excludes it). Run by src/bench/transformer-vs-score.sh.
+ *
+ * <p>Arguments: model dir, images dir, output dir, master (local[2]), engine.
+ */
+public final class TransformerRate {
+    private TransformerRate() {
+    }
+
+    public static void main(String[] args) {
+        try (SparkSession spark = SparkSession.builder().master(args[3]).config("spark.ui.enabled", "false").getOrCreate()) {
+            FaceMaskModel mask = FaceMaskModel.load(args[0]).setEngine(args[4]).setClassColumns(true);
+            long start = System.nanoTime();
+            // the image bytes are not written back, as the score job does not write them
+            mask.transform(spark.read().format("binaryFile").load(args[1])).drop("content")
+                    .write().mode("overwrite").parquet(args[2]);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long images = spark.read().parquet(args[2]).count();
+            System.out.printf("transformer: %d images in %.1f s = %.1f images/s%n", images, seconds, images / seconds);
+        }
+    }
+}
