@@ -4,6 +4,9 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 SHARED="${SHARED:-$HERE/../shared}"
 DEV="$SHARED/datasets/face-mask-dev"
 WEIGHTS="$SHARED/models/mobilenet_v2_0.35_224/mobilenet_v2_weights_tf_dim_ordering_tf_kernels_0.35_224_no_top.h5"
+# Train overrides for the head alone (the defaults until session 8): benchmarks whose model only has to exist, or that
+# time the head's training, or whose recorded figures were measured with it
+HEAD_ONLY=(train.augment.copies=0 train.fine-tune.blocks=0)
 # the job's class path plus target/test-classes, where InferenceBenchmark, StageRates and the faces tools live
 BENCH_CP="$HERE/target/test-classes:$HERE/target/classes:$HERE/target/lib/*:$HERE/target/spark-lib/*"
 

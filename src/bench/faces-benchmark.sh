@@ -61,7 +61,7 @@ case "${1:-}" in
       done
       ./submit.sh prepare "prepare.input=$work/$variant-in" "prepare.output=$work/$variant-prepared" 2>&1 | grep "prepare done"
       ./submit.sh train "train.input=$work/$variant-prepared" "train.output=$work/$variant-model" \
-        "model.base.weights=$WEIGHTS" train.epochs=15 2>&1 | grep "test accuracy"
+        "model.base.weights=$WEIGHTS" train.epochs=15 "${HEAD_ONLY[@]}" 2>&1 | grep "test accuracy"
       echo "$variant:"
       evaluate "$work/$variant-model" "$variant-eval" "faces.model=$DET/face_detection_yunet_2026may.onnx"
     done

@@ -20,7 +20,7 @@ if [ -z "$model" ]; then
   model="$work/model"
   "$HERE/submit.sh" prepare "prepare.input=$DEV" "prepare.output=$work/prepared" 2>&1 | grep "prepare done"
   "$HERE/submit.sh" train "train.input=$work/prepared" "train.output=$model" train.epochs=3 \
-    "model.base.weights=$WEIGHTS" \
+    "${HEAD_ONLY[@]}" "model.base.weights=$WEIGHTS" \
     2>&1 | grep "test accuracy"
 fi
 # the dev set three times (symlinked copies): the difference to one copy is the marginal rate, start-up and fixed

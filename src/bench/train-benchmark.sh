@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Training benchmarks on ../shared/datasets/face-mask-dev with the shared alpha-0.35 ImageNet weights, local mode.
 #   src/bench/train-benchmark.sh quality            prepare + train (features mode, defaults) on the whole dev set
+#   (modes and scaling time the head alone, HEAD_ONLY in common.sh, as their recorded figures did)
 #   src/bench/train-benchmark.sh modes [N] [EPOCHS] features vs end-to-end on N images a class (default 100), same epochs
 #   src/bench/train-benchmark.sh scaling            features-mode training time on 250/500/1000/all images a class
 #   src/bench/train-benchmark.sh experiments        what input size, head size and augmentation change (defaults otherwise)
@@ -33,7 +34,7 @@ case "${1:-quality}" in
     for mode in features end-to-end; do
       echo "== $mode, $epochs epochs"
       timed "$HERE/submit.sh" train "train.input=$work/prepared" "train.output=$work/model-$mode" "model.base.weights=$WEIGHTS" \
-        "train.mode=$mode" "train.epochs=$epochs" train.patience=0 2>&1 | show
+        "train.mode=$mode" "train.epochs=$epochs" train.patience=0 "${HEAD_ONLY[@]}" 2>&1 | show
     done
     ;;
   scaling)
@@ -43,7 +44,7 @@ case "${1:-quality}" in
       "$HERE/submit.sh" prepare "prepare.input=$work/faces" "prepare.output=$work/prepared" 2>&1 | show
       echo "== up to $n images a class, 10 epochs"
       timed "$HERE/submit.sh" train "train.input=$work/prepared" "train.output=$work/model" "model.base.weights=$WEIGHTS" \
-        train.epochs=10 train.patience=0 2>&1 | show
+        train.epochs=10 train.patience=0 "${HEAD_ONLY[@]}" 2>&1 | show
     done
     ;;
   experiments)
