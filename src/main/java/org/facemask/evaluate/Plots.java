@@ -3,7 +3,10 @@ package org.facemask.evaluate;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.Plot;
 import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
@@ -18,12 +21,41 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 
-/** The report's charts as PNG bytes: training curves, confusion matrix, ROC. */
+/** The report's charts as PNG bytes: training curves, confusion matrix, ROC; and the look of every chart. */
 public final class Plots {
     private static final int WIDTH = 800;
     private static final int HEIGHT = 560;
+    /** Series colours, colour-blind safe (Okabe-Ito). */
+    private static final Color[] COLOURS = {new Color(0x0072B2), new Color(0xD55E00), new Color(0x009E73),
+            new Color(0xCC79A7), new Color(0xE69F00), new Color(0x56B4E9)};
 
     private Plots() {
+    }
+
+    /**
+     * White background, light grid lines, colour-blind safe series colours and a plain sans-serif title: the look
+     * of every chart, PNG here or SVG in report.html (JFreeChart's default is a grey plot area).
+     */
+    public static JFreeChart styled(JFreeChart chart) {
+        chart.setBackgroundPaint(Color.WHITE);
+        chart.getTitle().setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
+        Plot plot = chart.getPlot();
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setOutlineVisible(false);
+        Color grid = new Color(0xDDDDDD);
+        if (plot instanceof XYPlot xy) {
+            xy.setDomainGridlinePaint(grid);
+            xy.setRangeGridlinePaint(grid);
+            for (int k = 0; k < COLOURS.length; k++) {
+                xy.getRenderer().setSeriesPaint(k, COLOURS[k]);
+            }
+        } else if (plot instanceof CategoryPlot category) {
+            category.setRangeGridlinePaint(grid);
+            for (int k = 0; k < COLOURS.length; k++) {
+                category.getRenderer().setSeriesPaint(k, COLOURS[k]);
+            }
+        }
+        return chart;
     }
 
     /** @param series name -> (x, y) points, e.g. "train loss" -> (epoch, loss) */
@@ -36,9 +68,8 @@ public final class Plots {
             }
             data.addSeries(s);
         });
-        JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, yLabel, data, PlotOrientation.VERTICAL,
-                true, false, false);
-        return png(chart);
+        return png(ChartFactory.createXYLineChart(title, xLabel, yLabel, data, PlotOrientation.VERTICAL, true, false,
+                false));
     }
 
     public static byte[] roc(List<Metrics.Roc> curves) {
@@ -105,7 +136,7 @@ public final class Plots {
     private static byte[] png(JFreeChart chart) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            ChartUtils.writeChartAsPNG(out, chart, WIDTH, HEIGHT);
+            ChartUtils.writeChartAsPNG(out, styled(chart), WIDTH, HEIGHT);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

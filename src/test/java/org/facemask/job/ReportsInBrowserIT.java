@@ -139,8 +139,11 @@ class ReportsInBrowserIT {
         open(model.resolve("report.html"), "train.png");
         JsonNode metrics = json(model.resolve("metrics.json"));
         showsTheMetrics(metrics.get("test"));
-        assertEquals(2, chromium.evaluate("[...document.querySelectorAll('h2')].find(h => h.textContent == 'Training')"
-                + ".parentElement.querySelectorAll('tbody tr').length").asInt(), "one row per epoch");
+        int fineTuningEpochs = metrics.path("fine_tune").path("epochs").size(); // the default recipe fine-tunes
+        assertEquals(metrics.get("epochs").size() + fineTuningEpochs, chromium.evaluate(
+                "[...document.querySelectorAll('h2')].find(h => h.textContent == 'Training')"
+                        + ".parentElement.querySelectorAll('tbody tr').length").asInt(),
+                "one row per epoch, the head's then fine-tuning's");
         assertEquals(fraction(metrics.get("epochs").get(1).get("val_loss")), chromium.evaluate(
                 "[...document.querySelectorAll('h2')].find(h => h.textContent == 'Training')"
                         + ".parentElement.querySelector('tbody tr:nth-child(2) td:nth-child(3)').textContent").asText());
