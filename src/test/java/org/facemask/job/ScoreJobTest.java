@@ -62,7 +62,8 @@ class ScoreJobTest {
         assertEquals(0, runMain(sparkArgs("prepare", "prepare.input=" + faces, "prepare.output=" + prepared)).exitCode());
         model = tmp.resolve("model");
         JobRunner.Outcome t = runMain(sparkArgs("train", "train.input=" + prepared, "train.output=" + model,
-                "model.base.weights=" + SharedFiles.weights035(), "train.epochs=2"));
+                "model.base.weights=" + SharedFiles.weights035(), "train.epochs=2",
+                "train.augment.copies=0", "train.fine-tune.blocks=0")); // a model to score: the head alone will do
         assertEquals(0, t.exitCode(), t.stderr());
 
         input = tmp.resolve("archive in");
