@@ -18,8 +18,9 @@ public final class TransformerRate {
         try (SparkSession spark = SparkSession.builder().master(args[3]).config("spark.ui.enabled", "false").getOrCreate()) {
             FaceMaskModel mask = FaceMaskModel.load(args[0]).setEngine(args[4]).setClassColumns(true);
             long start = System.nanoTime();
-            // the image bytes are not written back, as the score job does not write them
-            mask.transform(spark.read().format("binaryFile").load(args[1])).drop("content")
+            // the image bytes are not written back, as the score job does not write them; the class folders are
+            // read below the folder as the score job lists them
+            mask.transform(spark.read().format("binaryFile").option("recursiveFileLookup", "true").load(args[1])).drop("content")
                     .write().mode("overwrite").parquet(args[2]);
             double seconds = (System.nanoTime() - start) / 1e9;
             long images = spark.read().parquet(args[2]).count();
