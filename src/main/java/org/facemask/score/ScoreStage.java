@@ -148,17 +148,17 @@ public final class ScoreStage {
         long images = counts.getLong(2);
         lease.requireHeld();
         swap.swapIn();
-        double seconds = (System.nanoTime() - start) / 1e9;
+        ScoreReport.Timing timing = new ScoreReport.Timing(listSeconds, scoreSeconds, (System.nanoTime() - start) / 1e9,
+                timers.read().value() / 1e9, timers.decode().value() / 1e9, timers.inference().value() / 1e9);
         LOG.info("scored {} images{} ({} errors) into {} with model {}; skipped {} files already scored; {} s in all, "
                         + "{} images/s; task-seconds: read {}, decode+resize {}, inference {}; peak heap {} MB, RSS {} MB",
                 images - errors, detector == null ? "" : " as " + (rows - errors) + " face rows", errors, partition,
-                meta.version(), listed.size() - todo.size(), String.format("%.1f", seconds),
-                String.format("%.1f", images / scoreSeconds), String.format("%.1f", timers.read().value() / 1e9),
-                String.format("%.1f", timers.decode().value() / 1e9), String.format("%.1f", timers.inference().value() / 1e9),
+                meta.version(), listed.size() - todo.size(), String.format("%.1f", timing.totalSeconds()),
+                String.format("%.1f", images / scoreSeconds), String.format("%.1f", timing.readTaskSeconds()),
+                String.format("%.1f", timing.decodeTaskSeconds()), String.format("%.1f", timing.inferenceTaskSeconds()),
                 peakHeapMb(), peakRssMb());
         writeReport(settings.output(), partition, new ScoreReport.Run(settings.runDate(), meta.version(), meta.classes(),
-                listed.size(), listed.size() - todo.size(), new ScoreReport.Timing(listSeconds, scoreSeconds, seconds,
-                timers.read().value() / 1e9, timers.decode().value() / 1e9, timers.inference().value() / 1e9)));
+                listed.size(), listed.size() - todo.size(), timing));
         return new Result(listed.size(), listed.size() - todo.size(), rows, rows - errors, errors);
     }
 
