@@ -45,11 +45,6 @@ class ImageScorerTest {
             }
             return out;
         }
-
-        @Override
-        public int outputSize() {
-            return 2;
-        }
     }
 
     /** Each outcome as one line: key, then the face, the label and p0, or the reason. */
