@@ -168,7 +168,7 @@ public record ModelDirectory(URI location, ModelMetadata metadata, String modelS
                         + loaded + ", metadata.json records " + metadata.onnx().sha256() + "; run the job again");
             }
             LOG.info("using {} as train exported it (ONNX opset {}, channels padded to blocks of {})", onnxFile,
-                    metadata.onnx().opset(), metadata.onnx().channelBlock());
+                    metadata.onnx().opset(), metadata.onnx().exportOptions().channelBlock());
             return bytes;
         }
         ComputationGraph network = loadNetwork(hadoop);
@@ -212,7 +212,7 @@ public record ModelDirectory(URI location, ModelMetadata metadata, String modelS
         String sha256 = writeNetwork(Storage.child(location, MODEL_FILE), network, false, hadoop);
         Storage.writeBytes(Storage.child(location, ONNX_FILE), onnx, hadoop);
         ModelMetadata metadata = describe.apply(sha256, new ModelMetadata.OnnxFile(ONNX_FILE, Sha256.hex(onnx),
-                onnx.length, OnnxExporter.OPSET, channelBlock));
+                onnx.length, OnnxExporter.OPSET, new ModelMetadata.ExportOptions(channelBlock)));
         Storage.writeString(Storage.child(location, ModelMetadata.FILE), metadata.toJson(), hadoop);
         return new ModelDirectory(location, metadata, sha256);
     }

@@ -1,5 +1,6 @@
 package org.facemask.model;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import org.facemask.storage.Json;
@@ -44,27 +45,23 @@ public record ModelMetadata(String version, String modelSha256, List<String> cla
     }
 
     /**
-     * The ONNX graph {@link OnnxExporter} made of model.zip's network, as written beside it.
-     *
-     * @param channelBlock the export option the graph was made with: convolution outputs padded to a multiple of
-     *                     this many channels (1 = none), chosen for the CPU of the machine that trained
+     * The ONNX graph {@link OnnxExporter} made of model.zip's network, as written beside it (written to
+     * metadata.json as it is, by Jackson).
      */
-    public record OnnxFile(String file, String sha256, long sizeBytes, int opset, int channelBlock) {
-        Map<String, Object> toMap() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("file", file);
-            m.put("sha256", sha256);
-            m.put("size_bytes", sizeBytes);
-            m.put("opset", opset);
-            m.put("export_options", Map.of("channel_block", channelBlock));
-            return m;
-        }
-
+    public record OnnxFile(String file, String sha256, @JsonProperty("size_bytes") long sizeBytes, int opset,
+                           @JsonProperty("export_options") ExportOptions exportOptions) {
         static OnnxFile fromJson(JsonNode n) {
             return n == null || n.isNull() ? null : new OnnxFile(n.get("file").asText(), n.get("sha256").asText(),
                     n.get("size_bytes").asLong(), n.get("opset").asInt(),
-                    n.get("export_options").get("channel_block").asInt());
+                    new ExportOptions(n.get("export_options").get("channel_block").asInt()));
         }
+    }
+
+    /**
+     * @param channelBlock convolution outputs padded to a multiple of this many channels (1 = none), chosen for the
+     *                     CPU of the machine that exported the graph
+     */
+    public record ExportOptions(@JsonProperty("channel_block") int channelBlock) {
     }
 
     /** The metadata of a model.zip (and its ONNX export) just written, with this sha256; its version is made of both. */
@@ -91,7 +88,7 @@ public record ModelMetadata(String version, String modelSha256, List<String> cla
         m.put("base", base);
         m.put("training", training);
         if (onnx != null) {
-            m.put("onnx", onnx.toMap());
+            m.put("onnx", onnx);
         }
         m.put("created_at", createdAt);
         return Json.write(m);
