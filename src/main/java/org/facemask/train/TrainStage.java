@@ -47,8 +47,13 @@ import static org.apache.spark.sql.functions.col;
 /**
  * Trains the classifier with DL4J's Spark parameter averaging, one epoch per pass over the training split; after
  * each epoch, loss and accuracy over the whole validation split; keeps the best network by validation loss (and
- * the last, to resume); stops early after {@code patience} epochs without improvement. Then writes the whole
- * classifier with the best weights and evaluates it on the untouched test split.
+ * the last, to resume); stops early after {@code patience} epochs without improvement. Then exports the whole
+ * classifier with the best weights to ONNX once, evaluates that on the untouched test split, and writes the model
+ * directory (model.zip, model.onnx, metadata.json) and the report.
+ *
+ * <p>{@link #run} reads as the steps in order: the examples (featurized and augmented, or pixels), the head's fit
+ * (resumed from its checkpoint when asked), fine-tuning, the best classifier, its export, the test metrics, the
+ * model directory, the report.
  */
 public final class TrainStage {
     private static final Logger LOG = LoggerFactory.getLogger(TrainStage.class);
@@ -82,13 +87,16 @@ public final class TrainStage {
                 reportSettings(written.metadata(), dataset, training),
                 Misclassified.of(test.predictions(), plan.classes(), test.images(), dataset.imageSize()));
         Storage.delete(plan.work(), hadoop);
+        logOutcome(written, head, fineTuned, test.metrics(), start);
+        return new Result(written, test.metrics(), head.bestEpoch(), head.epochs());
+    }
+
+    private static void logOutcome(ModelDirectory written, Fit head, FineTuned fineTuned, Metrics test, long start) {
         Fit kept = fineTuned != null && fineTuned.kept() ? fineTuned.fit() : head;
         LOG.info("model {} written to {}: best {}epoch {} (val loss {}), test accuracy {} on {} images, AUC {}; took {} s",
-                written.metadata().version(), settings.output(), kept == head ? "" : "fine-tuning ", kept.bestEpoch(),
-                String.format("%.4f", kept.bestValLoss()), String.format("%.4f", test.metrics().accuracy()),
-                test.metrics().images(), String.format("%.4f", test.metrics().auc()),
-                String.format("%.1f", (System.nanoTime() - start) / 1e9));
-        return new Result(written, test.metrics(), head.bestEpoch(), head.epochs());
+                written.metadata().version(), written.location(), kept == head ? "" : "fine-tuning ", kept.bestEpoch(),
+                String.format("%.4f", kept.bestValLoss()), String.format("%.4f", test.accuracy()), test.images(),
+                String.format("%.4f", test.auc()), String.format("%.1f", (System.nanoTime() - start) / 1e9));
     }
 
     /** What a run trains, and how: the settings, with the mode the base allows. */
@@ -119,7 +127,10 @@ public final class TrainStage {
         return new Plan(dataset, backbone, model, settings, mode, Storage.child(settings.output(), "_work"));
     }
 
-    /** The training examples spread over the workers, and the validation split on the driver. */
+    /**
+     * The training examples spread over the workers (counted, which also fills their cache), and the validation
+     * split on the driver.
+     */
     private record Examples(JavaRDD<DataSet> train, DriverValidation val, long trainCount) {
         long valCount() {
             return val.size();
@@ -167,11 +178,12 @@ public final class TrainStage {
     private Fit fitHead(Plan plan, Examples examples) {
         Classifier.HeadSpec head = plan.headSpec(plan.settings().learningRate());
         Backbone backbone = plan.backbone();
+        Supplier<ComputationGraph> untrained = () -> plan.mode() == TrainSettings.Mode.FEATURES
+                ? Classifier.head(backbone.featureSize(), head)
+                : Classifier.classifier(backbone, head, backbone.pretrained());
         Fit fit = fit(new Checkpoints(plan.settings().output(), "checkpoints", hadoop), plan.mode().name(), "",
-                plan.settings(), plan.settings().epochs(), examples, () -> plan.mode() == TrainSettings.Mode.FEATURES
-                        ? Classifier.head(backbone.featureSize(), head)
-                        : Classifier.classifier(backbone, head, backbone.pretrained()), Double.POSITIVE_INFINITY,
-                plan.work());
+                plan.settings(), plan.settings().epochs(), examples.train(), examples.val(), untrained,
+                Double.POSITIVE_INFINITY, plan.work());
         if (fit.best() == null) {
             throw new IllegalStateException("no epoch gave a finite validation loss: nothing to keep");
         }
@@ -364,7 +376,7 @@ public final class TrainStage {
     }
 
     /**
-     * Trains with parameter averaging, one epoch per pass over the training examples, for at most {@code maxEpochs}; after
+     * Trains with parameter averaging, one epoch per pass over {@code train}, for at most {@code maxEpochs}; after
      * each epoch the validation loss decides whether the network is the best so far (it must beat
      * {@code valLossToBeat}); {@code patience} epochs without a better one stop it. With {@code resume}, continues
      * from the checkpoint instead of {@code start}.
@@ -372,9 +384,8 @@ public final class TrainStage {
      * @return the best network, null when no epoch beat {@code valLossToBeat}
      */
     private Fit fit(Checkpoints checkpoints, String mode, String stage, TrainSettings settings, int maxEpochs,
-                    Examples examples, Supplier<ComputationGraph> start, double valLossToBeat, URI work) {
-        JavaRDD<DataSet> train = examples.train();
-        DriverValidation val = examples.val();
+                    JavaRDD<DataSet> train, DriverValidation val, Supplier<ComputationGraph> start,
+                    double valLossToBeat, URI work) {
         Checkpoints.State state = settings.resume() ? checkpoints.state() : null;
         ComputationGraph network;
         List<EpochMetrics> epochs = new ArrayList<>();
@@ -466,15 +477,15 @@ public final class TrainStage {
         TrainingData.FromFeatures toDataSet = new TrainingData.FromFeatures(dataset.classes(),
                 fineTuning.activationShape());
         JavaRDD<DataSet> train = examples(trainTable, column, toDataSet, settings, true);
-        Examples examples = new Examples(train, new DriverValidation(rows(table, Split.VAL, column), toDataSet), 0);
+        DriverValidation val = new DriverValidation(rows(table, Split.VAL, column), toDataSet);
         Classifier.HeadSpec spec = plan.headSpec(fineTune.learningRate());
         ComputationGraph start = fineTuning.trainedPart(spec, trainedHead);
-        double startValLoss = examples.val().evaluate(start).loss();
+        double startValLoss = val.evaluate(start).loss();
         LOG.info("fine-tuning the top {} blocks (above {}, activations {}) at learning rate {}: the head's val loss {}",
                 fineTune.blocks(), fineTuning.frozenOutput(), java.util.Arrays.toString(fineTuning.activationShape()),
                 fineTune.learningRate(), String.format("%.4f", startValLoss));
         Fit fit = fit(new Checkpoints(settings.output(), "checkpoints/fine-tune", hadoop), "FINE_TUNE", "fine-tuning ",
-                settings, fineTune.epochs(), examples, () -> start, startValLoss, plan.work());
+                settings, fineTune.epochs(), train, val, () -> start, startValLoss, plan.work());
         if (fit.bestEpoch() == 0) {
             LOG.info("fine-tuning did not lower the validation loss: keeping the head alone");
         }
