@@ -44,7 +44,8 @@ public record ModelDirectory(URI location, ModelMetadata metadata, String modelS
     /**
      * Reads metadata.json and checks model.zip against it, before any Spark work: model.zip's sha256 must be the
      * one metadata.json records, and the network's output size the number of classes it lists (read from the
-     * network's configuration inside model.zip, without restoring the weights).
+     * network's configuration inside model.zip, without restoring the weights); model.onnx, where metadata.json
+     * records it and it is there, must have the sha256 recorded.
      *
      * @throws ConfigError when the directory holds no complete model, or the two files do not belong together;
      *                     {@code key} names the setting, the message both files and both values
@@ -167,14 +168,15 @@ public record ModelDirectory(URI location, ModelMetadata metadata, String modelS
                 throw new IllegalStateException(onnxFile + " was replaced after it was checked: its sha256 is now "
                         + loaded + ", metadata.json records " + metadata.onnx().sha256() + "; run the job again");
             }
-            LOG.info("using {} as train exported it (ONNX opset {}, channels padded to blocks of {})", onnxFile,
-                    metadata.onnx().opset(), metadata.onnx().exportOptions().channelBlock());
+            int channelBlock = metadata.onnx().exportOptions().channelBlock();
+            LOG.info("using {} as train exported it (ONNX opset {}, {})", onnxFile, metadata.onnx().opset(),
+                    channelBlock > 1 ? "channels padded to blocks of " + channelBlock : "no channel padding");
             return bytes;
         }
         ComputationGraph network = loadNetwork(hadoop);
         if (engine == InferenceEngine.ONNXRUNTIME) {
-            LOG.info("{} has no {} (written before train exported it): exporting {} to ONNX for this run", location,
-                    ONNX_FILE, MODEL_FILE);
+            LOG.info("{} has no {} (written before train exported it, or copied without it): exporting {} to ONNX "
+                    + "for this run", location, ONNX_FILE, MODEL_FILE);
         }
         return engine.serialize(network, metadata.imageSize());
     }
