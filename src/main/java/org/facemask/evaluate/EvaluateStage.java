@@ -9,7 +9,7 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.facemask.config.ImageSettings;
 import org.facemask.image.RgbImage;
 import org.facemask.inference.ImageScorer;
-import org.facemask.inference.Prediction;
+import org.facemask.model.Prediction;
 import org.facemask.inference.SparkInference;
 import org.facemask.prepare.PreparedColumns;
 import org.facemask.model.InferenceEngine;

@@ -10,6 +10,7 @@ import org.facemask.image.ImageRejectedException;
 import org.facemask.image.ImageResizer;
 import org.facemask.image.RgbImage;
 import org.facemask.model.InferenceModel;
+import org.facemask.model.Prediction;
 
 import java.io.Serializable;
 import java.util.ArrayList;

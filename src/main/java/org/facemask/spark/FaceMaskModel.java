@@ -31,7 +31,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.facemask.config.PipelineConfig;
 import org.facemask.inference.ImageScorer;
-import org.facemask.inference.Prediction;
+import org.facemask.model.Prediction;
 import org.facemask.model.ModelDirectory;
 import org.facemask.model.ModelMetadata;
 import org.facemask.score.ScoreColumns;

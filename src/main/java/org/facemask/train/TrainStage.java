@@ -146,19 +146,24 @@ public final class TrainStage {
      * features of the augmented copies of the training images.
      */
     private Examples featureExamples(Plan plan) {
-        URI features = Storage.child(plan.work(), FeaturizeStage.FEATURES_DIR);
-        if (!Storage.exists(Storage.child(features, "_SUCCESS"), hadoop)) {
-            Storage.delete(features, hadoop);
-            new FeaturizeStage(spark).run(plan.dataset(), plan.backbone(), plan.model().engine(),
-                    plan.model().inferenceThreads(), plan.model().inferenceBatch(), 0, plan.work());
-        }
-        Dataset<Row> table = spark.read().parquet(Storage.sparkPath(features));
+        Dataset<Row> table = features(plan);
         TrainingData.FromFeatures toDataSet = new TrainingData.FromFeatures(plan.classes());
         Dataset<Row> trainTable = plan.settings().augmentCopies() > 0
                 ? table.unionByName(augmentedFeatures(plan)) : table;
         JavaRDD<DataSet> train = examples(trainTable, FeaturizeStage.FEATURES, toDataSet, plan.settings(), true);
         return new Examples(train, new DriverValidation(rows(table, Split.VAL, FeaturizeStage.FEATURES), toDataSet),
                 train.count());
+    }
+
+    /** The base's features of every image (featurize's table), computed once: a resumed run reads them again. */
+    private Dataset<Row> features(Plan plan) {
+        URI features = Storage.child(plan.work(), FeaturizeStage.FEATURES_DIR);
+        if (!Storage.exists(Storage.child(features, "_SUCCESS"), hadoop)) {
+            Storage.delete(features, hadoop);
+            new FeaturizeStage(spark).run(plan.dataset(), plan.backbone(), plan.model().engine(),
+                    plan.model().inferenceThreads(), plan.model().inferenceBatch(), 0, plan.work());
+        }
+        return spark.read().parquet(Storage.sparkPath(features));
     }
 
     /** End-to-end mode: the prepared pixels; augmented copies are made anew every epoch, so they are not kept. */
@@ -386,21 +391,11 @@ public final class TrainStage {
     private Fit fit(Checkpoints checkpoints, String mode, String stage, TrainSettings settings, int maxEpochs,
                     JavaRDD<DataSet> train, DriverValidation val, Supplier<ComputationGraph> start,
                     double valLossToBeat, URI work) {
-        Checkpoints.State state = settings.resume() ? checkpoints.state() : null;
-        ComputationGraph network;
-        List<EpochMetrics> epochs = new ArrayList<>();
-        int bestEpoch = 0;
-        double bestValLoss = valLossToBeat;
-        if (state != null) {
-            network = checkpoints.last();
-            epochs.addAll(state.epochs());
-            bestEpoch = state.bestEpoch();
-            bestValLoss = state.bestValLoss();
-            LOG.info("resuming {}after epoch {} (best so far: epoch {}, val loss {})", stage, epochs.size(), bestEpoch,
-                    String.format("%.4f", bestValLoss));
-        } else {
-            network = start.get();
-        }
+        FitStart from = resumeOrStart(checkpoints, stage, settings.resume(), start, valLossToBeat);
+        ComputationGraph network = from.network();
+        List<EpochMetrics> epochs = new ArrayList<>(from.epochs());
+        int bestEpoch = from.bestEpoch();
+        double bestValLoss = from.bestValLoss();
         boolean stoppedEarly = false;
         try (ParameterAveragingTrainer trainer = new ParameterAveragingTrainer(
                 JavaSparkContext.fromSparkContext(spark.sparkContext()), network, settings,
@@ -432,6 +427,25 @@ public final class TrainStage {
             train.unpersist();
         }
         return new Fit(bestEpoch > 0 ? checkpoints.best() : null, epochs, bestEpoch, bestValLoss, stoppedEarly);
+    }
+
+    /** Where a fit starts: the network, the epochs run so far and the best of them (epoch 0: none yet). */
+    private record FitStart(ComputationGraph network, List<EpochMetrics> epochs, int bestEpoch, double bestValLoss) {
+    }
+
+    /**
+     * With {@code resume} and a checkpoint: the last checkpointed network, its epochs and best so far; else
+     * {@code start}'s network, no epoch, and {@code valLossToBeat} to beat.
+     */
+    private static FitStart resumeOrStart(Checkpoints checkpoints, String stage, boolean resume,
+                                          Supplier<ComputationGraph> start, double valLossToBeat) {
+        Checkpoints.State state = resume ? checkpoints.state() : null;
+        if (state == null) {
+            return new FitStart(start.get(), List.of(), 0, valLossToBeat);
+        }
+        LOG.info("resuming {}after epoch {} (best so far: epoch {}, val loss {})", stage, state.epochs().size(),
+                state.bestEpoch(), String.format("%.4f", state.bestValLoss()));
+        return new FitStart(checkpoints.last(), state.epochs(), state.bestEpoch(), state.bestValLoss());
     }
 
     /** What fine-tuning gave: its epochs, and the whole classifier with its best weights (null: none beat the head). */

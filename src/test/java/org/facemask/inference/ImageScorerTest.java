@@ -5,6 +5,7 @@ import org.facemask.config.ImageSettings;
 import org.facemask.detect.DetectorModel;
 import org.facemask.image.ImageLoader;
 import org.facemask.model.InferenceModel;
+import org.facemask.model.Prediction;
 import org.facemask.model.ShippedFile;
 import org.facemask.samples.SyntheticFaces;
 import org.facemask.storage.Sha256;

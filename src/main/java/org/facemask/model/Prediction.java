@@ -1,4 +1,4 @@
-package org.facemask.inference;
+package org.facemask.model;
 
 import java.util.List;
 
