@@ -3,8 +3,6 @@ package org.facemask.config;
 import com.typesafe.config.Config;
 
 import java.io.Serializable;
-import java.math.BigDecimal;
-import java.nio.file.Path;
 import java.util.Set;
 
 /**
@@ -22,7 +20,6 @@ public record ModelSettings(double alpha, BaseWeights weights, int headHidden, d
                             org.facemask.model.InferenceEngine engine, int inferenceThreads, int inferenceBatch)
         implements Serializable {
     static final Set<Double> ALPHAS = Set.of(0.35, 0.5, 0.75, 1.0, 1.3, 1.4);
-    static final Set<Integer> KERAS_SIZES = Set.of(96, 128, 160, 192, 224);
 
     /**
      * @param mode     DEFAULT: the Keras cache file, else the copy shipped in the jar (alpha 0.35 at 224 only);
@@ -59,23 +56,5 @@ public record ModelSettings(double alpha, BaseWeights weights, int headHidden, d
             throw new ConfigError("model.head.dropout must be at least 0 and below 1, got " + rate);
         }
         return rate;
-    }
-
-    /** Keras's own file name for these weights, e.g. mobilenet_v2_weights_tf_dim_ordering_tf_kernels_0.35_224_no_top.h5. */
-    public String kerasFileName(int imageSize) {
-        int rows = KERAS_SIZES.contains(imageSize) ? imageSize : 224; // Keras falls back to the 224 weights too
-        String a = alpha == Math.rint(alpha) ? String.format("%.1f", alpha)
-                : BigDecimal.valueOf(alpha).stripTrailingZeros().toPlainString();
-        return "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_" + a + "_" + rows + "_no_top.h5";
-    }
-
-    /** Where Keras users already have the weights: ~/.keras/models/. */
-    public Path kerasCacheFile(int imageSize) {
-        return Path.of(System.getProperty("user.home"), ".keras", "models", kerasFileName(imageSize));
-    }
-
-    /** Where the official file is published (the Keras applications release). */
-    public String kerasDownloadUrl(int imageSize) {
-        return "https://storage.googleapis.com/tensorflow/keras-applications/mobilenet_v2/" + kerasFileName(imageSize);
     }
 }

@@ -9,7 +9,7 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.facemask.config.ImageSettings;
 import org.facemask.image.RgbImage;
 import org.facemask.inference.ImageScorer;
-import org.facemask.inference.Prediction;
+import org.facemask.model.Prediction;
 import org.facemask.inference.SparkInference;
 import org.facemask.prepare.PreparedColumns;
 import org.facemask.model.InferenceEngine;
@@ -50,14 +50,23 @@ public final class EvaluateStage {
      */
     public Predictions predict(Dataset<Row> images, ComputationGraph classifier, List<String> classes,
                                InferenceEngine engine, int threads, int imageSize, int batchSize) {
-        long start = System.nanoTime();
-        List<Scored> rows;
         try (SparkInference inference = new SparkInference(spark, classifier, engine, imageSize, threads)) {
-            ImageScorer.Setup setup = new ImageScorer.Setup(new ImageSettings(imageSize, (long) imageSize * imageSize),
-                    classes, inference.handle(), batchSize, null);
-            rows = images.select(PreparedColumns.PATH, PreparedColumns.LABEL, PreparedColumns.PIXELS).javaRDD()
-                    .mapPartitions(new ScoredPixels(setup, imageSize)).collect();
+            return predict(images, inference, classes, batchSize);
         }
+    }
+
+    /**
+     * @param images    as above
+     * @param inference the classifier on the executors, at the images' size; left open
+     */
+    public Predictions predict(Dataset<Row> images, SparkInference inference, List<String> classes, int batchSize) {
+        long start = System.nanoTime();
+        SparkInference.Handle network = inference.handle();
+        int imageSize = network.imageSize();
+        ImageScorer.Setup setup = new ImageScorer.Setup(new ImageSettings(imageSize, (long) imageSize * imageSize),
+                classes, network, batchSize, null);
+        List<Scored> rows = images.select(PreparedColumns.PATH, PreparedColumns.LABEL, PreparedColumns.PIXELS)
+                .javaRDD().mapPartitions(new ScoredPixels(setup, imageSize)).collect();
         List<String> paths = new ArrayList<>();
         List<Integer> truth = new ArrayList<>();
         List<float[]> probabilities = new ArrayList<>();
@@ -72,7 +81,7 @@ public final class EvaluateStage {
             truth.add(k);
             probabilities.add(r.probabilities());
         }
-        LOG.info("predicted {} labelled images on {} in {} s{}", paths.size(), engine.code(),
+        LOG.info("predicted {} labelled images on {} in {} s{}", paths.size(), network.engine().code(),
                 String.format("%.1f", (System.nanoTime() - start) / 1e9),
                 unknown > 0 ? " (" + unknown + " with a label the model does not know were left out)" : "");
         return new Predictions(paths, truth.stream().mapToInt(Integer::intValue).toArray(),

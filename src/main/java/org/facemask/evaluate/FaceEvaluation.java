@@ -10,7 +10,7 @@ import org.facemask.detect.DetectorModel;
 import org.facemask.detect.ScoredFace;
 import org.facemask.config.ImageSettings;
 import org.facemask.inference.ImageScorer;
-import org.facemask.inference.Prediction;
+import org.facemask.model.Prediction;
 import org.facemask.inference.SparkInference;
 import org.facemask.storage.BroadcastHadoopConf;
 import org.facemask.storage.Storage;

@@ -1,6 +1,6 @@
 package org.facemask.evaluate;
 
-import org.facemask.inference.Prediction;
+import org.facemask.model.Prediction;
 
 import org.facemask.prepare.VocAnnotation;
 import org.facemask.detect.FaceBox;

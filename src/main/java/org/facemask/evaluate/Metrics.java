@@ -1,6 +1,6 @@
 package org.facemask.evaluate;
 
-import org.facemask.inference.Prediction;
+import org.facemask.model.Prediction;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -61,11 +61,6 @@ public final class ImageDecoder {
         this(settings.maxPixels(), settings.jpegDecoder());
     }
 
-    /** With {@link JpegDecoder#AUTO}. */
-    public ImageDecoder(long maxPixels) {
-        this(maxPixels, JpegDecoder.AUTO);
-    }
-
     /**
      * @param header         format and stored size
      * @param image          upright RGB pixels: full size, or squashed by {@link #decodeSquare}

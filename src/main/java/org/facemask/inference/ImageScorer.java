@@ -10,6 +10,7 @@ import org.facemask.image.ImageRejectedException;
 import org.facemask.image.ImageResizer;
 import org.facemask.image.RgbImage;
 import org.facemask.model.InferenceModel;
+import org.facemask.model.Prediction;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -108,10 +109,6 @@ public final class ImageScorer<K> implements AutoCloseable {
      */
     public ImageScorer(ImageSettings image, List<String> classes, InferenceModel network, int batchSize,
                        DetectorModel detector, Timing timing, Sink<K> sink) {
-        if (network.outputSize() != classes.size()) {
-            throw new IllegalArgumentException("the network has " + network.outputSize() + " outputs but "
-                    + classes.size() + " classes are named: " + classes);
-        }
         this.loader = new ImageLoader(image);
         this.decoder = new ImageDecoder(image);
         this.size = image.size();

@@ -28,15 +28,32 @@ public final class SparkInference implements AutoCloseable {
     private final int threads;
     private final LongAccumulator inferenceNanos;
 
-    /** @param threads ONNX Runtime threads per session; 0 = spark.task.cpus */
+    /**
+     * The network serialised here for its engine (for ONNX Runtime: exported).
+     *
+     * @param threads ONNX Runtime threads per session; 0 = spark.task.cpus
+     */
     public SparkInference(SparkSession spark, ComputationGraph network, InferenceEngine engine, int imageSize, int threads) {
+        this(spark, engine.serialize(network, imageSize), engine, imageSize, threads,
+                engine == InferenceEngine.ONNXRUNTIME && OnnxExporter.channelBlockOfThisCpu() > 1
+                        ? ", channels padded to blocks of 16 for this CPU's AVX-512 kernels" : "");
+    }
+
+    /**
+     * A network already serialised for its engine ({@link org.facemask.model.ModelDirectory#networkFor}).
+     *
+     * @param threads ONNX Runtime threads per session; 0 = spark.task.cpus
+     */
+    public SparkInference(SparkSession spark, byte[] serialized, InferenceEngine engine, int imageSize, int threads) {
+        this(spark, serialized, engine, imageSize, threads, "");
+    }
+
+    private SparkInference(SparkSession spark, byte[] serialized, InferenceEngine engine, int imageSize, int threads,
+                           String exportNote) {
         this.spark = spark;
         this.engine = engine;
         this.imageSize = imageSize;
-        byte[] serialized = engine.serialize(network, imageSize);
-        LOG.info("{} network for the executors: {} KB{}", engine.code(), serialized.length / 1024,
-                engine == InferenceEngine.ONNXRUNTIME && OnnxExporter.channelBlockOfThisCpu() > 1
-                        ? ", channels padded to blocks of 16 for this CPU's AVX-512 kernels" : "");
+        LOG.info("{} network for the executors: {} KB{}", engine.code(), serialized.length / 1024, exportNote);
         this.model = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(serialized);
         this.threads = sessionThreads(spark, threads);
         this.inferenceNanos = spark.sparkContext().longAccumulator("inference nanoseconds");

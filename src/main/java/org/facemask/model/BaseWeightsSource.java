@@ -12,9 +12,11 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
+import java.util.Set;
 
 /**
  * Where the base's pretrained weights come from, decided (and checked to exist) before any Spark work. Only the
@@ -25,6 +27,8 @@ import java.nio.file.StandardCopyOption;
 public record BaseWeightsSource(URI file) implements java.io.Serializable {
     private static final Logger LOG = LoggerFactory.getLogger(BaseWeightsSource.class);
     private static final ShippedFile SHIPPED = ShippedFile.MOBILENET_V2_035_224;
+    /** The image sizes Keras publishes MobileNetV2 weights for. */
+    private static final Set<Integer> KERAS_SIZES = Set.of(96, 128, 160, 192, 224);
 
     public boolean pretrained() {
         return file != null;
@@ -38,7 +42,7 @@ public record BaseWeightsSource(URI file) implements java.io.Serializable {
     /** @throws ConfigError naming the expected file and where to get it when weights are required but absent */
     public static BaseWeightsSource resolve(ModelSettings model, int imageSize, Configuration hadoop) {
         ModelSettings.BaseWeights w = model.weights();
-        java.nio.file.Path cache = model.kerasCacheFile(imageSize);
+        java.nio.file.Path cache = kerasCacheFile(model.alpha(), imageSize);
         switch (w.mode()) {
             case NONE:
                 LOG.warn("model.base.weights = none: the MobileNetV2 base starts from random weights and is trained "
@@ -51,15 +55,15 @@ public record BaseWeightsSource(URI file) implements java.io.Serializable {
                 }
                 LOG.warn("model.base.weights = auto: {} not found (the project ships only the alpha 0.35, 224 file), "
                         + "so the base starts from random weights and is trained too. For real accuracy download {} "
-                        + "into {}", cache, model.kerasDownloadUrl(imageSize), cache.getParent());
+                        + "into {}", cache, kerasDownloadUrl(model.alpha(), imageSize), cache.getParent());
                 return new BaseWeightsSource(null);
             case DEFAULT:
                 URI required = defaultFile(model, imageSize);
                 if (required == null) {
                     throw new ConfigError("model.base.weights: the ImageNet weights file " + cache + " is missing "
                             + "(the project ships only " + SHIPPED.fileName() + "). Download the official Keras "
-                            + "applications file " + model.kerasFileName(imageSize) + " from "
-                            + model.kerasDownloadUrl(imageSize) + " into " + cache.getParent()
+                            + "applications file " + kerasFileName(model.alpha(), imageSize) + " from "
+                            + kerasDownloadUrl(model.alpha(), imageSize) + " into " + cache.getParent()
                             + ", or set model.base.weights to its path; model.base.weights=none trains without "
                             + "pretrained weights");
                 }
@@ -70,7 +74,7 @@ public record BaseWeightsSource(URI file) implements java.io.Serializable {
                     FileSystem fs = FileSystem.get(uri, hadoop);
                     if (!fs.isFile(new Path(uri))) {
                         throw new ConfigError("model.base.weights: no such file " + new Path(uri)
-                                + " (expected a Keras MobileNetV2 weights file such as " + model.kerasFileName(imageSize) + ")");
+                                + " (expected a Keras MobileNetV2 weights file such as " + kerasFileName(model.alpha(), imageSize) + ")");
                     }
                 } catch (IOException e) {
                     throw new ConfigError("model.base.weights: cannot check " + uri + " (" + e.getMessage() + ")", e);
@@ -84,11 +88,29 @@ public record BaseWeightsSource(URI file) implements java.io.Serializable {
      * jar when that is the very file Keras would use (alpha 0.35 at 224, or a size Keras has no file for), else null.
      */
     private static URI defaultFile(ModelSettings model, int imageSize) {
-        java.nio.file.Path cache = model.kerasCacheFile(imageSize);
+        java.nio.file.Path cache = kerasCacheFile(model.alpha(), imageSize);
         if (Files.isRegularFile(cache)) {
             return cache.toUri();
         }
-        return model.kerasFileName(imageSize).equals(SHIPPED.fileName()) ? SHIPPED.uri() : null;
+        return kerasFileName(model.alpha(), imageSize).equals(SHIPPED.fileName()) ? SHIPPED.uri() : null;
+    }
+
+    /** Keras's own file name for these weights, e.g. mobilenet_v2_weights_tf_dim_ordering_tf_kernels_0.35_224_no_top.h5. */
+    private static String kerasFileName(double alpha, int imageSize) {
+        int rows = KERAS_SIZES.contains(imageSize) ? imageSize : 224; // Keras falls back to the 224 weights too
+        String a = alpha == Math.rint(alpha) ? String.format("%.1f", alpha)
+                : BigDecimal.valueOf(alpha).stripTrailingZeros().toPlainString();
+        return "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_" + a + "_" + rows + "_no_top.h5";
+    }
+
+    /** Where Keras users already have the weights: ~/.keras/models/. */
+    private static java.nio.file.Path kerasCacheFile(double alpha, int imageSize) {
+        return java.nio.file.Path.of(System.getProperty("user.home"), ".keras", "models", kerasFileName(alpha, imageSize));
+    }
+
+    /** Where the official file is published (the Keras applications release). */
+    private static String kerasDownloadUrl(double alpha, int imageSize) {
+        return "https://storage.googleapis.com/tensorflow/keras-applications/mobilenet_v2/" + kerasFileName(alpha, imageSize);
     }
 
     /**

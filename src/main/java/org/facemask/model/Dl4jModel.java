@@ -17,12 +17,10 @@ import java.util.List;
 public final class Dl4jModel implements InferenceModel {
     private final ComputationGraph graph;
     private final int imageSize;
-    private final int outputSize;
 
     public Dl4jModel(ComputationGraph graph, int imageSize) {
         this.graph = graph;
         this.imageSize = imageSize;
-        this.outputSize = run(List.of(new byte[imageSize * imageSize * 3]))[0].length;
     }
 
     @Override
@@ -30,11 +28,6 @@ public final class Dl4jModel implements InferenceModel {
         INDArray out = graph.outputSingle(false, Preprocessing.toInput(images, imageSize));
         // a convolutional output (the activations fine-tuning trains on) becomes one row per image, channels first
         return out.reshape('c', out.size(0), out.length() / out.size(0)).toFloatMatrix();
-    }
-
-    @Override
-    public int outputSize() {
-        return outputSize;
     }
 
     /** The network as bytes, to ship it to executors once (a Spark broadcast) instead of a file path. */

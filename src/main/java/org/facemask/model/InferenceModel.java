@@ -12,7 +12,4 @@ public interface InferenceModel {
      * @return one output vector per image, in order
      */
     float[][] run(List<byte[]> images);
-
-    /** Length of each output vector. */
-    int outputSize();
 }

@@ -22,26 +22,30 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.DigestOutputStream;
 import java.util.List;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
 /**
  * A trained model as train writes it and evaluate and score read it: {@code model.zip} (the whole classifier,
- * loadable with DL4J's ModelSerializer) beside {@code metadata.json}, on any Hadoop file system. metadata.json
- * records model.zip's sha256, so a pair that does not belong together is refused: the network alone cannot tell
- * which output is which class, only the training run that wrote both files can.
+ * loadable with DL4J's ModelSerializer) and {@code model.onnx} (the same network exported for ONNX Runtime) beside
+ * {@code metadata.json}, on any Hadoop file system. metadata.json records the sha256 of both, so files that do not
+ * belong together are refused: the network alone cannot tell which output is which class, only the training run
+ * that wrote the files can. Directories written before train exported ONNX have no model.onnx; they are exported
+ * when read ({@link #networkFor}).
  *
  * @param modelSha256 the sha256 of model.zip as {@link #open} checked it; {@link #loadNetwork} loads only those bytes
  */
 public record ModelDirectory(URI location, ModelMetadata metadata, String modelSha256) {
     private static final Logger LOG = LoggerFactory.getLogger(ModelDirectory.class);
     public static final String MODEL_FILE = "model.zip";
+    public static final String ONNX_FILE = "model.onnx";
 
     /**
      * Reads metadata.json and checks model.zip against it, before any Spark work: model.zip's sha256 must be the
      * one metadata.json records, and the network's output size the number of classes it lists (read from the
-     * network's configuration inside model.zip, without restoring the weights).
+     * network's configuration inside model.zip, without restoring the weights); model.onnx, where metadata.json
+     * records it and it is there, must have the sha256 recorded.
      *
      * @throws ConfigError when the directory holds no complete model, or the two files do not belong together;
      *                     {@code key} names the setting, the message both files and both values
@@ -76,6 +80,16 @@ public record ModelDirectory(URI location, ModelMetadata metadata, String modelS
             throw new ConfigError(key + ": " + metadataFile + " lists " + metadata.classes().size() + " classes "
                     + metadata.classes() + " but the network in " + modelFile + " has " + network.outputs()
                     + " outputs: the two files do not belong together");
+        }
+        URI onnxFile = Storage.child(location, ONNX_FILE);
+        if (metadata.onnx() != null && Storage.exists(onnxFile, hadoop)) {
+            String onnxSha256 = Sha256.hex(Storage.readBytes(onnxFile, hadoop));
+            if (!onnxSha256.equals(metadata.onnx().sha256())) {
+                throw new ConfigError(key + ": " + onnxFile + " has sha256 " + onnxSha256 + " but " + metadataFile
+                        + " describes the model.onnx with sha256 " + metadata.onnx().sha256() + ": the two files "
+                        + "come from different training runs (was one of them replaced?); copy a model directory's "
+                        + "files together");
+            }
         }
         return new ModelDirectory(location, metadata, network.sha256());
     }
@@ -140,6 +154,33 @@ public record ModelDirectory(URI location, ModelMetadata metadata, String modelS
         }
     }
 
+    /**
+     * The classifier as {@code engine}'s own bytes, to broadcast to the executors. For ONNX Runtime: the model.onnx
+     * train wrote, checked against metadata.json as {@link #open} checked it; exported from model.zip here only
+     * when the directory has none (written before train exported it). For DL4J: model.zip's network.
+     */
+    public byte[] networkFor(InferenceEngine engine, Configuration hadoop) {
+        URI onnxFile = Storage.child(location, ONNX_FILE);
+        if (engine == InferenceEngine.ONNXRUNTIME && metadata.onnx() != null && Storage.exists(onnxFile, hadoop)) {
+            byte[] bytes = Storage.readBytes(onnxFile, hadoop);
+            String loaded = Sha256.hex(bytes);
+            if (!loaded.equals(metadata.onnx().sha256())) {
+                throw new IllegalStateException(onnxFile + " was replaced after it was checked: its sha256 is now "
+                        + loaded + ", metadata.json records " + metadata.onnx().sha256() + "; run the job again");
+            }
+            int channelBlock = metadata.onnx().exportOptions().channelBlock();
+            LOG.info("using {} as train exported it (ONNX opset {}, {})", onnxFile, metadata.onnx().opset(),
+                    channelBlock > 1 ? "channels padded to blocks of " + channelBlock : "no channel padding");
+            return bytes;
+        }
+        ComputationGraph network = loadNetwork(hadoop);
+        if (engine == InferenceEngine.ONNXRUNTIME) {
+            LOG.info("{} has no {} (written before train exported it, or copied without it): exporting {} to ONNX "
+                    + "for this run", location, ONNX_FILE, MODEL_FILE);
+        }
+        return engine.serialize(network, metadata.imageSize());
+    }
+
     /** A DL4J ModelSerializer zip from any Hadoop file system; with {@code updater} its training state too. */
     public static ComputationGraph readNetwork(URI file, boolean updater, Configuration hadoop) {
         Path path = new Path(file);
@@ -163,13 +204,17 @@ public record ModelDirectory(URI location, ModelMetadata metadata, String modelS
     }
 
     /**
-     * Writes the network, then its metadata (last, so a readable metadata.json means a whole model), made by
-     * {@code describe} from the sha256 of the model.zip written.
+     * Writes the network (model.zip) and its ONNX export (model.onnx, made with {@code channelBlock}), then their
+     * metadata (last, so a readable metadata.json means a whole model), made by {@code describe} from the sha256 of
+     * the model.zip written and the record of the model.onnx.
      */
-    public static ModelDirectory write(URI location, ComputationGraph network, Function<String, ModelMetadata> describe,
+    public static ModelDirectory write(URI location, ComputationGraph network, byte[] onnx, int channelBlock,
+                                       BiFunction<String, ModelMetadata.OnnxFile, ModelMetadata> describe,
                                        Configuration hadoop) {
         String sha256 = writeNetwork(Storage.child(location, MODEL_FILE), network, false, hadoop);
-        ModelMetadata metadata = describe.apply(sha256);
+        Storage.writeBytes(Storage.child(location, ONNX_FILE), onnx, hadoop);
+        ModelMetadata metadata = describe.apply(sha256, new ModelMetadata.OnnxFile(ONNX_FILE, Sha256.hex(onnx),
+                onnx.length, OnnxExporter.OPSET, new ModelMetadata.ExportOptions(channelBlock)));
         Storage.writeString(Storage.child(location, ModelMetadata.FILE), metadata.toJson(), hadoop);
         return new ModelDirectory(location, metadata, sha256);
     }

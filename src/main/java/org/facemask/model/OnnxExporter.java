@@ -64,7 +64,8 @@ import java.util.Set;
 public final class OnnxExporter {
     public static final String INPUT = "input";
     public static final String OUTPUT = "output";
-    private static final int OPSET = 13;
+    /** The ONNX operator set the graphs are written for. */
+    public static final int OPSET = 13;
     private static final long IR_VERSION = 7;
 
     private final ComputationGraph graph;

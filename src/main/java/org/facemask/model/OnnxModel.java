@@ -22,7 +22,6 @@ public final class OnnxModel implements InferenceModel, AutoCloseable {
     private final byte[] model;
     private final int imageSize;
     private final int threadsPerSession;
-    private final int outputSize;
     private final ConcurrentLinkedDeque<Session> idle = new ConcurrentLinkedDeque<>();
 
     /** A session and the direct input buffer it reuses (ONNX Runtime reads a direct buffer without copying it). */
@@ -52,7 +51,6 @@ public final class OnnxModel implements InferenceModel, AutoCloseable {
         this.model = model;
         this.imageSize = imageSize;
         this.threadsPerSession = threadsPerSession;
-        this.outputSize = run(List.of(new byte[imageSize * imageSize * 3]))[0].length;
     }
 
     @Override
@@ -87,11 +85,6 @@ public final class OnnxModel implements InferenceModel, AutoCloseable {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             return OrtEnvironment.getEnvironment().createSession(model, options);
         }
-    }
-
-    @Override
-    public int outputSize() {
-        return outputSize;
     }
 
     @Override

@@ -18,7 +18,7 @@ import java.util.List;
  * A dataset written by prepare, as the jobs downstream read it: its ordered classes and image size from
  * summary.json, and the images table.
  */
-public record PreparedDataset(URI location, List<String> classes, int imageSize, long accepted) {
+public record PreparedDataset(URI location, List<String> classes, int imageSize) {
 
     /**
      * @param key the configuration key that named the location, for error messages
@@ -37,8 +37,7 @@ public record PreparedDataset(URI location, List<String> classes, int imageSize,
             JsonNode root = Json.read(json);
             List<String> classes = new ArrayList<>();
             root.get("classes").forEach(c -> classes.add(c.asText()));
-            return new PreparedDataset(location, List.copyOf(classes), root.get("image_size").asInt(),
-                    root.get("accepted").asLong());
+            return new PreparedDataset(location, List.copyOf(classes), root.get("image_size").asInt());
         } catch (RuntimeException e) {
             throw new ConfigError(key + ": cannot read " + summary + ": " + e.getMessage(), e);
         }

@@ -3,7 +3,7 @@ package org.facemask.report;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.facemask.evaluate.EvaluateStage;
-import org.facemask.inference.Prediction;
+import org.facemask.model.Prediction;
 import org.facemask.image.RgbImage;
 import org.facemask.prepare.PreparedColumns;
 

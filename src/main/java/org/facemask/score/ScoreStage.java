@@ -15,7 +15,6 @@ import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.facemask.config.ImageSettings;
 import org.facemask.config.ModelSettings;
 import org.facemask.config.ScoreSettings;
@@ -112,11 +111,10 @@ public final class ScoreStage {
                 settings.input(), String.format("%.1f", listSeconds), listed.size() - todo.size(), meta.version(), todo.size());
 
         long scoreStart = System.nanoTime();
-        ComputationGraph network = modelDir.loadNetwork(hadoop);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         ScorePartition.Timers timers = new ScorePartition.Timers(spark.sparkContext().longAccumulator("read"),
                 spark.sparkContext().longAccumulator("decode"), spark.sparkContext().longAccumulator("inference"));
-        try (SparkInference inference = new SparkInference(spark, network, model.engine(), meta.imageSize(),
+        try (SparkInference inference = new SparkInference(spark, modelDir.networkFor(model.engine(), hadoop), model.engine(), meta.imageSize(),
                 model.inferenceThreads())) {
             JavaRDD<InputFile> files = jsc.parallelize(todo,
                     SparkInference.filePartitions(spark, settings.partitions(), todo.size(), FILES_PER_PARTITION));

@@ -8,7 +8,7 @@ import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.facemask.inference.ImageScorer;
-import org.facemask.inference.Prediction;
+import org.facemask.model.Prediction;
 import org.facemask.score.ScoreColumns;
 
 import java.io.Serializable;

@@ -31,7 +31,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.facemask.config.PipelineConfig;
 import org.facemask.inference.ImageScorer;
-import org.facemask.inference.Prediction;
+import org.facemask.model.Prediction;
 import org.facemask.model.ModelDirectory;
 import org.facemask.model.ModelMetadata;
 import org.facemask.score.ScoreColumns;
@@ -457,9 +457,12 @@ public final class FaceMaskModel extends Model<FaceMaskModel> implements MLWrita
             try {
                 FileSystem source = from.getFileSystem(sc().hadoopConfiguration());
                 FileSystem target = to.getFileSystem(sc().hadoopConfiguration());
-                for (String file : List.of(ModelDirectory.MODEL_FILE, ModelMetadata.FILE)) {
-                    FileUtil.copy(source, new Path(from, file), target, new Path(to, file), false, true,
-                            sc().hadoopConfiguration());
+                for (String file : List.of(ModelDirectory.MODEL_FILE, ModelDirectory.ONNX_FILE, ModelMetadata.FILE)) {
+                    // a model directory written before train exported ONNX has no model.onnx
+                    if (!file.equals(ModelDirectory.ONNX_FILE) || source.exists(new Path(from, file))) {
+                        FileUtil.copy(source, new Path(from, file), target, new Path(to, file), false, true,
+                                sc().hadoopConfiguration());
+                    }
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot copy the model of " + from + " to " + to + ": " + e.getMessage(), e);

@@ -14,7 +14,7 @@ import java.util.List;
 
 /**
  * What the Spark ML stage and the SQL functions set up on the driver, as the score job does: the model directory
- * checked (model.zip against metadata.json), the network serialised for its engine and broadcast once (each executor
+ * checked (model.zip against metadata.json), the network in its engine's form (model.onnx for ONNX Runtime) broadcast once (each executor
  * JVM builds it once, {@link SparkInference.Handle}), and the face detector read when faces are wanted. Settings are
  * the pipeline's own keys ({@code faces.*}, {@code image.*}, {@code model.engine}, {@code model.inference-batch},
  * {@code model.inference-threads}) over reference.conf, so their checks and error messages are the jobs'.
@@ -45,7 +45,7 @@ final class SparkScoring {
         config.faces(); // a bad faces.* setting fails here, before any data moves, also when faces are off
         config.image();
         ModelSettings model = config.model();
-        SparkInference inference = new SparkInference(spark, directory.loadNetwork(hadoop), model.engine(),
+        SparkInference inference = new SparkInference(spark, directory.networkFor(model.engine(), hadoop), model.engine(),
                 directory.metadata().imageSize(), model.inferenceThreads());
         return new SparkScoring(directory, config, inference);
     }

@@ -42,8 +42,9 @@ public final class OutputLocation {
     public enum Writer {
         PREPARE("summary.json", Set.of("summary.json", "images", "rejects")),
         FEATURIZE("featurize.json", Set.of("featurize.json", "features")),
-        TRAIN("model.zip and metadata.json, or checkpoints/", Set.of("model.zip", "metadata.json", "metrics.json",
-                "loss.png", "accuracy.png", "confusion_matrix.png", "roc.png", "report.html", "checkpoints", "_work")),
+        TRAIN("model.zip and metadata.json, or checkpoints/", Set.of("model.zip", "model.onnx", "metadata.json",
+                "metrics.json", "loss.png", "accuracy.png", "confusion_matrix.png", "roc.png", "report.html",
+                "checkpoints", "_work")),
         // a model folder has a metrics.json too: evaluate must never take it for its own report
         EVALUATE("metrics.json without model.zip", Set.of("metrics.json", "confusion_matrix.png", "roc.png", "faces.png",
                 "report.html"));

@@ -9,6 +9,7 @@ import org.facemask.detect.ScoredFace;
 import org.facemask.evaluate.FaceMetrics;
 import org.facemask.prepare.VocAnnotation;
 import org.facemask.image.ImageDecoder;
+import org.facemask.image.JpegDecoder;
 import org.facemask.image.RgbImage;
 
 import java.nio.file.Files;
@@ -30,7 +31,7 @@ public final class DetectionSweep {
     public static void main(String[] args) throws Exception {
         Path voc = Path.of(args[0]);
         byte[] model = Files.readAllBytes(Path.of(args[1]));
-        ImageDecoder decoder = new ImageDecoder(40_000_000);
+        ImageDecoder decoder = new ImageDecoder(40_000_000, JpegDecoder.AUTO);
         List<VocAnnotation> annotations = new ArrayList<>();
         List<RgbImage> photos = new ArrayList<>();
         try (Stream<Path> files = Files.list(voc.resolve("annotations"))) {

@@ -7,6 +7,7 @@ import org.facemask.detect.FaceBox;
 import org.facemask.detect.FaceFinder;
 import org.facemask.prepare.VocAnnotation;
 import org.facemask.image.ImageDecoder;
+import org.facemask.image.JpegDecoder;
 import org.facemask.image.RgbImage;
 
 import java.nio.file.Files;
@@ -30,7 +31,7 @@ public final class FaceBoxCalibration {
         byte[] config = args.length > 3 && !args[3].equals("-") ? Files.readAllBytes(Path.of(args[3])) : new byte[0];
         FacesSettings settings = new FacesSettings(detector, null, null, detector == Detector.HAAR ? 0 : 0.3, 0.3, 8,
                 0.15, java.util.List.of(1024), FacesSettings.BoxAdjust.NONE);
-        ImageDecoder decoder = new ImageDecoder(40_000_000);
+        ImageDecoder decoder = new ImageDecoder(40_000_000, JpegDecoder.AUTO);
         double[] sum = new double[4];
         int paired = 0;
         int annotated = 0;

@@ -4,6 +4,7 @@ import org.facemask.detect.FaceCrop;
 import org.facemask.evaluate.FaceMetrics;
 import org.facemask.prepare.VocAnnotation;
 import org.facemask.image.ImageDecoder;
+import org.facemask.image.JpegDecoder;
 import org.facemask.image.RgbImage;
 
 import javax.imageio.ImageIO;
@@ -33,7 +34,7 @@ public final class FaceCropsExport {
         int half = Integer.parseInt(args[2]);
         double margin = Double.parseDouble(args[3]);
         String mirrored = args.length > 4 ? args[4] : "";
-        ImageDecoder decoder = new ImageDecoder(40_000_000);
+        ImageDecoder decoder = new ImageDecoder(40_000_000, JpegDecoder.AUTO);
         int photos = 0;
         int faces = 0;
         try (Stream<Path> files = Files.list(voc.resolve("annotations"))) {

@@ -3,6 +3,7 @@ package org.facemask.detect;
 import org.facemask.config.FacesSettings;
 import org.facemask.config.FacesSettings.Detector;
 import org.facemask.image.ImageDecoder;
+import org.facemask.image.JpegDecoder;
 import org.facemask.image.RgbImage;
 import org.facemask.testing.FaceCollage;
 import org.facemask.testing.SharedFiles;
@@ -35,7 +36,7 @@ class FaceDetectorsTest {
     }
 
     static RgbImage decode(byte[] encoded) {
-        return new ImageDecoder(40_000_000).decode(encoded).image();
+        return new ImageDecoder(40_000_000, JpegDecoder.AUTO).decode(encoded).image();
     }
 
     /** Every tile holds the centre of exactly one face found, and no face is found on the grey between them. */

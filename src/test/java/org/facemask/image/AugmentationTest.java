@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class AugmentationTest {
     private static RgbImage quadrants() {
-        return new ImageDecoder(1_000_000).decode(TestImages.encode(
+        return new ImageDecoder(1_000_000, JpegDecoder.AUTO).decode(TestImages.encode(
                 TestImages.quadrants(64, 64, BufferedImage.TYPE_INT_RGB), "png")).image();
     }
 

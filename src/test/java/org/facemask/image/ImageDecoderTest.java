@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ImageDecoderTest {
-    private final ImageDecoder decoder = new ImageDecoder(10_000_000);
+    private final ImageDecoder decoder = new ImageDecoder(10_000_000, JpegDecoder.AUTO);
 
     /** Quadrant colours survive decoding in RGB order: red top-left, green top-right, blue bottom-left. */
     private static void assertQuadrants(RgbImage img, int tolerance) {
@@ -125,10 +125,10 @@ class ImageDecoderTest {
     void refusesDecompressionBombsFromTheHeaderAlone() {
         byte[] big = TestImages.encode(TestImages.quadrants(300, 200, BufferedImage.TYPE_INT_RGB), "png");
         ImageRejectedException e = assertThrows(ImageRejectedException.class,
-                () -> new ImageDecoder(300 * 200 - 1).decode(big));
+                () -> new ImageDecoder(300 * 200 - 1, JpegDecoder.AUTO).decode(big));
         assertEquals(RejectReason.TOO_MANY_PIXELS, e.reason());
         assertTrue(e.getMessage().contains("300x200"), e.getMessage());
-        assertEquals(300, new ImageDecoder(300 * 200).decode(big).image().width());
+        assertEquals(300, new ImageDecoder(300 * 200, JpegDecoder.AUTO).decode(big).image().width());
     }
 
     /** The 35-byte GIF of issue 16: a 16x16 screen, a frame declaring 40000x40000 (first or later). */
@@ -139,12 +139,12 @@ class ImageDecoderTest {
         byte[] laterFrame = TestImages.gifWithFrames(16, new int[]{16, 16}, new int[]{16, 16}, new int[]{40000, 40000});
         for (byte[] gif : List.of(firstFrame, laterFrame)) {
             ImageRejectedException e = assertThrows(ImageRejectedException.class,
-                    () -> new ImageDecoder(40_000_000).decodeSquare(gif, 64));
+                    () -> new ImageDecoder(40_000_000, JpegDecoder.AUTO).decodeSquare(gif, 64));
             assertEquals(RejectReason.TOO_MANY_PIXELS, e.reason(), e.getMessage());
             assertTrue(e.getMessage().contains("frame of 40000x40000 (the image is 16x16)"), e.getMessage());
         }
         // frames within the limit are decoded as before
-        assertEquals(16, new ImageDecoder(256).decode(TestImages.gifWithFrames(16, new int[]{16, 16})).image().width());
+        assertEquals(16, new ImageDecoder(256, JpegDecoder.AUTO).decode(TestImages.gifWithFrames(16, new int[]{16, 16})).image().width());
     }
 
     private ImageRejectedException assertReject(RejectReason reason, byte[] bytes) {

@@ -35,7 +35,7 @@ class ImageResizerTest {
 
     @Test
     void squashesToTheSquareKeepingLayout() {
-        RgbImage wide = new ImageDecoder(1_000_000).decode(TestImages.encode(
+        RgbImage wide = new ImageDecoder(1_000_000, JpegDecoder.AUTO).decode(TestImages.encode(
                 TestImages.quadrants(300, 100, BufferedImage.TYPE_INT_RGB), "png")).image();
         RgbImage square = ImageResizer.squareResize(wide, 64);
         assertColour(square, 10, 10, 255, 0, 0, 0);

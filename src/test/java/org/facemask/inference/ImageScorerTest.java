@@ -5,6 +5,7 @@ import org.facemask.config.ImageSettings;
 import org.facemask.detect.DetectorModel;
 import org.facemask.image.ImageLoader;
 import org.facemask.model.InferenceModel;
+import org.facemask.model.Prediction;
 import org.facemask.model.ShippedFile;
 import org.facemask.samples.SyntheticFaces;
 import org.facemask.storage.Sha256;
@@ -44,11 +45,6 @@ class ImageScorerTest {
                 out[i] = new float[]{p0, 1 - p0};
             }
             return out;
-        }
-
-        @Override
-        public int outputSize() {
-            return 2;
         }
     }
 
@@ -110,11 +106,18 @@ class ImageScorerTest {
         assertEquals(2, Prediction.classIndex(new float[]{0.1f, 0.2f, 0.7f}));
     }
 
+    /** Refused at its first output (model directories check the class count before any Spark work). */
     @Test
-    void aNetworkOfAnotherClassCountIsRefused() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ImageScorer<String>(
-                IMAGE, List.of("a", "b", "c"), new MeanRed(), 4, null, ImageScorer.Timing.NONE, new Lines()));
-        assertTrue(e.getMessage().contains("2 outputs"), e.getMessage());
+    void aNetworkOfAnotherClassCountIsRefused() throws Exception {
+        byte[] image = TestImages.encode(new SyntheticFaces(9).draw(true, 80), "jpg");
+        Lines sink = new Lines();
+        try (ImageScorer<String> scorer = new ImageScorer<>(IMAGE, List.of("a", "b", "c"), new MeanRed(), 4, null,
+                ImageScorer.Timing.NONE, sink)) {
+            scorer.add("a", image);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, scorer::flush);
+            assertTrue(e.getMessage().contains("2 outputs") && e.getMessage().contains("3 classes"), e.getMessage());
+        }
+        assertEquals(List.of(), sink.lines, "nothing labelled with the wrong classes");
     }
 
     @Test

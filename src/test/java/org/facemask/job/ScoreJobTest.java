@@ -1,5 +1,6 @@
 package org.facemask.job;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -11,8 +12,11 @@ import org.facemask.config.ImageSettings;
 import org.facemask.image.ImageLoader;
 import org.facemask.model.Dl4jModel;
 import org.facemask.model.ModelDirectory;
+import org.facemask.model.ModelMetadata;
 import org.facemask.samples.SyntheticFaces;
+import org.facemask.storage.Json;
 import org.facemask.testing.FaceCollage;
+import org.facemask.testing.LogLines;
 import org.facemask.testing.SharedFiles;
 import org.facemask.testing.Shell;
 import org.facemask.testing.StreamedZip;
@@ -193,6 +197,49 @@ class ScoreJobTest {
             files = list.filter(p -> p.toString().endsWith(".parquet")).count();
         }
         assertEquals(1, files, "a handful of rows makes one file, not one per partition");
+    }
+
+    /**
+     * Issue #22: train writes model.onnx, and score broadcasts it as written instead of exporting model.zip again;
+     * a model directory written before train exported ONNX (no model.onnx, no record of it in metadata.json) is
+     * exported when scored, says so, and scores the same.
+     */
+    @Test
+    void scoreUsesTrainsModelOnnxAndAnOlderDirectoryWithoutItScoresTheSame() throws Exception {
+        Path few = Files.createDirectories(tmp.resolve("onnx-input"));
+        SyntheticFaces draw = new SyntheticFaces(8);
+        for (int i = 0; i < 4; i++) {
+            Files.write(few.resolve("f" + i + ".jpg"), TestImages.encode(draw.draw(i % 2 == 0, 120), "jpg"));
+        }
+        ObjectNode metadata = (ObjectNode) Json.read(Files.readString(model.resolve(ModelMetadata.FILE)));
+        assertTrue(metadata.has("onnx") && Files.isRegularFile(model.resolve(ModelDirectory.ONNX_FILE)), "train wrote it");
+        Path older = Files.createDirectories(tmp.resolve("older-model"));
+        Files.copy(model.resolve(ModelDirectory.MODEL_FILE), older.resolve(ModelDirectory.MODEL_FILE));
+        metadata.remove("onnx");
+        Files.writeString(older.resolve(ModelMetadata.FILE), Json.write(metadata));
+
+        Map<Path, Map<String, Float>> scores = new HashMap<>();
+        List<String> lines;
+        try (LogLines log = LogLines.of(ModelDirectory.class)) {
+            for (Path m : List.of(model, older)) {
+                Path out = tmp.resolve("onnx-scores-" + m.getFileName());
+                JobRunner.Outcome o = runMain(sparkArgs("score", "score.model=" + m, "score.input=" + few,
+                        "score.output=" + out, "score.run-date=2026-11-20"));
+                assertEquals(0, o.exitCode(), o.stderr());
+                Map<String, Float> pWith = new HashMap<>();
+                readOutput(out, "2026-11-20").forEach(r -> pWith.put(Path.of((String) r.getAs("path")).getFileName()
+                        .toString(), r.getAs("p_with_mask")));
+                scores.put(m, pWith);
+            }
+            lines = log.lines();
+        }
+        assertTrue(lines.stream().anyMatch(l -> l.contains(model.resolve(ModelDirectory.ONNX_FILE).toString())
+                && l.contains("as train exported it")), lines.toString());
+        List<String> exports = lines.stream().filter(l -> l.contains("exporting")).toList();
+        assertEquals(1, exports.size(), lines.toString());
+        assertTrue(exports.get(0).contains(older.toString()) && exports.get(0).contains("has no model.onnx"), exports.toString());
+        assertEquals(4, scores.get(model).size());
+        scores.get(model).forEach((file, p) -> assertEquals(p, scores.get(older).get(file), 1e-6, file));
     }
 
     /**

@@ -2,6 +2,9 @@ package org.facemask.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.hadoop.conf.Configuration;
+import org.facemask.model.ModelDirectory;
+import org.facemask.model.OnnxExporter;
 import org.facemask.samples.SyntheticFaces;
 import org.facemask.storage.Sha256;
 import org.facemask.testing.SharedFiles;
@@ -12,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.facemask.job.FeaturizeJobTest.sparkArgs;
@@ -49,7 +53,7 @@ class TrainJobTest {
 
     @Test
     void writesModelMetadataMetricsAndPlots() throws Exception {
-        for (String f : List.of("model.zip", "metadata.json", "metrics.json", "loss.png", "accuracy.png",
+        for (String f : List.of("model.zip", "model.onnx", "metadata.json", "metrics.json", "loss.png", "accuracy.png",
                 "confusion_matrix.png", "roc.png", "checkpoints/best.zip", "checkpoints/last.zip")) {
             assertTrue(Files.isRegularFile(model.resolve(f)), f);
         }
@@ -77,6 +81,15 @@ class TrainJobTest {
         String modelSha256 = Sha256.hex(Files.readAllBytes(model.resolve("model.zip")));
         assertEquals(modelSha256, meta.get("model_sha256").asText());
         assertTrue(meta.get("model_version").asText().endsWith("Z-" + modelSha256.substring(0, 10)), meta.toString());
+        // issue #22: the ONNX graph score runs, exported once at training time beside model.zip
+        byte[] onnx = Files.readAllBytes(model.resolve("model.onnx"));
+        JsonNode recorded = meta.get("onnx");
+        assertEquals(Sha256.hex(onnx), recorded.get("sha256").asText());
+        assertEquals(onnx.length, recorded.get("size_bytes").asLong());
+        assertEquals(OnnxExporter.channelBlockOfThisCpu(), recorded.get("export_options").get("channel_block").asInt());
+        assertTrue(Arrays.equals(OnnxExporter.export(ModelDirectory.open("m", model.toUri(), new Configuration())
+                .loadNetwork(new Configuration()), 96, OnnxExporter.channelBlockOfThisCpu()), onnx),
+                "model.onnx is model.zip's network, exported with the recorded channel block");
     }
 
     @Test

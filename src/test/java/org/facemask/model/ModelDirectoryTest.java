@@ -1,5 +1,6 @@
 package org.facemask.model;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -9,7 +10,10 @@ import org.facemask.storage.Json;
 import org.facemask.storage.Sha256;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -17,6 +21,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -24,9 +29,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A model directory's two files must belong together: model.zip and metadata.json of different training runs, or a
- * metadata.json whose classes do not match the network, are refused before any Spark work. Tiny heads stand in for
- * trained classifiers (same files, written by the same code, in milliseconds).
+ * A model directory's files must belong together: model.zip, model.onnx and metadata.json of different training
+ * runs, or a metadata.json whose classes do not match the network, are refused before any Spark work. Tiny heads
+ * stand in for trained classifiers (same files, written by the same code, in milliseconds); a head takes features,
+ * not pixels, so bytes named after the run stand in for its ONNX export, which the directory never parses.
  */
 class ModelDirectoryTest {
     private static final List<String> CLASSES = List.of("with_mask", "without_mask");
@@ -39,8 +45,9 @@ class ModelDirectoryTest {
         Path dir = tmp.resolve(name);
         ComputationGraph network = Classifier.head(16, new Classifier.HeadSpec(8, 0, classes.size(),
                 Classifier.HeadSpec.adam(1e-3), seed));
-        ModelDirectory.write(dir.toUri(), network, sha256 -> ModelMetadata.create(sha256, Instant.now(), classes, 96,
-                0.35, true, null, Map.of("mode", "features")), HADOOP);
+        byte[] onnx = ("ONNX export of run " + name + " " + seed).getBytes(StandardCharsets.UTF_8);
+        ModelDirectory.write(dir.toUri(), network, onnx, 16, (sha256, onnxFile) -> ModelMetadata.create(sha256,
+                onnxFile, Instant.now(), classes, 96, 0.35, true, null, Map.of("mode", "features")), HADOOP);
         return dir;
     }
 
@@ -89,16 +96,57 @@ class ModelDirectoryTest {
     }
 
     @Test
-    void aModelZipFromAnotherRunIsRefusedNamingBothSha256() throws Exception {
+    void modelOnnxIsRecordedInMetadataAndIsWhatTheOnnxEngineGets() throws Exception {
+        Path dir = model("a", CLASSES, 1);
+        byte[] onnx = Files.readAllBytes(dir.resolve(ModelDirectory.ONNX_FILE));
+        JsonNode recorded = Json.read(Files.readString(dir.resolve(ModelMetadata.FILE))).get("onnx");
+        assertEquals("model.onnx", recorded.get("file").asText());
+        assertEquals(Sha256.hex(onnx), recorded.get("sha256").asText());
+        assertEquals(onnx.length, recorded.get("size_bytes").asLong());
+        assertEquals(OnnxExporter.OPSET, recorded.get("opset").asInt());
+        assertEquals(16, recorded.get("export_options").get("channel_block").asInt());
+        ModelDirectory opened = open(dir);
+        assertEquals(new ModelMetadata.OnnxFile("model.onnx", Sha256.hex(onnx), onnx.length, OnnxExporter.OPSET,
+                new ModelMetadata.ExportOptions(16)), opened.metadata().onnx());
+        // the stand-in bytes are no network: only reading the file, never an export, can give them back
+        assertArrayEquals(onnx, opened.networkFor(InferenceEngine.ONNXRUNTIME, HADOOP));
+    }
+
+    @Test
+    void aModelOnnxReplacedAfterTheCheckIsNotBroadcast() throws Exception {
+        Path a = model("a", CLASSES, 1);
+        ModelDirectory opened = open(a);
+        String described = sha256(a.resolve(ModelDirectory.ONNX_FILE));
+        copy(model("b", CLASSES, 2).resolve(ModelDirectory.ONNX_FILE), a.resolve(ModelDirectory.ONNX_FILE));
+        String message = assertThrows(IllegalStateException.class,
+                () -> opened.networkFor(InferenceEngine.ONNXRUNTIME, HADOOP)).getMessage();
+        assertTrue(message.contains(sha256(a.resolve(ModelDirectory.ONNX_FILE))) && message.contains(described)
+                && message.contains("replaced"), message);
+    }
+
+    @Test
+    void olderMetadataWithoutOnnxOpensAndItsNetworkIsModelZips() throws Exception {
+        Path old = model("old", CLASSES, 1);
+        editMetadata(old, "onnx", null);
+        Files.delete(old.resolve(ModelDirectory.ONNX_FILE));
+        ModelDirectory opened = open(old);
+        assertNull(opened.metadata().onnx());
+        assertEquals(opened.loadNetwork(HADOOP).params(),
+                Dl4jModel.deserialize(opened.networkFor(InferenceEngine.DL4J, HADOOP)).params());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {ModelDirectory.MODEL_FILE, ModelDirectory.ONNX_FILE})
+    void aModelZipOrOnnxFromAnotherRunIsRefusedNamingBothSha256(String file) throws Exception {
         Path a = model("a", CLASSES, 1);
         Path b = model("b", CLASSES, 2);
-        String described = sha256(a.resolve(ModelDirectory.MODEL_FILE));
-        String other = sha256(b.resolve(ModelDirectory.MODEL_FILE));
+        String described = sha256(a.resolve(file));
+        String other = sha256(b.resolve(file));
         assertNotEquals(described, other);
-        copy(b.resolve(ModelDirectory.MODEL_FILE), a.resolve(ModelDirectory.MODEL_FILE));
+        copy(b.resolve(file), a.resolve(file));
         String message = refusal(a);
         assertTrue(message.startsWith("score.model: ") && message.contains(described) && message.contains(other)
-                && message.contains(a.resolve("model.zip").toString())
+                && message.contains(a.resolve(file).toString())
                 && message.contains(a.resolve("metadata.json").toString()), message);
     }
 

@@ -2,7 +2,7 @@ package org.facemask.score;
 
 import org.facemask.detect.FaceBox;
 import org.facemask.inference.ImageScorer;
-import org.facemask.inference.Prediction;
+import org.facemask.model.Prediction;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;

@@ -133,6 +133,27 @@ class OutputLocationTest {
         assertTrue(Files.exists(model.resolve("model.zip")));
     }
 
+    /**
+     * A model folder copied without its marker (model.zip, model.onnx, metadata.json) is still train's to replace;
+     * with one name train never writes beside them it is not.
+     */
+    @Test
+    void aModelFolderWithModelOnnxIsTrainsOwn() throws Exception {
+        Path model = Files.createDirectories(tmp.resolve("copied model"));
+        for (String f : List.of("model.zip", "model.onnx", "metadata.json")) {
+            Files.writeString(model.resolve(f), "x");
+        }
+        OutputLocation.checked(TRAIN, model.toUri(), true, List.of(), conf).replace(conf);
+        assertEquals(List.of(OutputLocation.MARKER), List.of(model.toFile().list((dir, name) -> !name.endsWith(".crc"))));
+
+        Path other = Files.createDirectories(tmp.resolve("other model"));
+        for (String f : List.of("model.zip", "model.onnx", "metadata.json", "model.pt")) {
+            Files.writeString(other.resolve(f), "x");
+        }
+        assertThrows(ConfigError.class, () -> OutputLocation.checked(TRAIN, other.toUri(), true, List.of(), conf));
+        assertTrue(Files.exists(other.resolve("model.onnx")));
+    }
+
     /** A project folder that merely holds a checkpoints/ or a metrics.json of its own is not an older output. */
     @Test
     void aFolderWithOneOfOurFileNamesAmongOthersIsNeverReplaced() throws Exception {

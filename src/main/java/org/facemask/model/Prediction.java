@@ -1,4 +1,4 @@
-package org.facemask.inference;
+package org.facemask.model;
 
 import java.util.List;
 
@@ -7,7 +7,12 @@ import java.util.List;
  * output (score rows, evaluation metrics, the Spark ML stage, the SQL functions) takes the label from here.
  */
 public record Prediction(String label, float[] probabilities) {
+    /** @throws IllegalArgumentException when the network's output is not one probability per class */
     public static Prediction of(List<String> classes, float[] probabilities) {
+        if (probabilities.length != classes.size()) {
+            throw new IllegalArgumentException("the network has " + probabilities.length + " outputs but "
+                    + classes.size() + " classes are named: " + classes);
+        }
         return new Prediction(classes.get(classIndex(probabilities)), probabilities);
     }
 
