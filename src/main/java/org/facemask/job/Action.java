@@ -1,0 +1,20 @@
+package org.facemask.job;
+
+import org.apache.spark.sql.SparkSession;
+
+import java.io.PrintStream;
+
+/**
+ * A job's work, built by its action class's {@code check(PipelineConfig)} from settings that are already validated
+ * and inputs and outputs already checked (before any Spark session exists), then executed once. As in Apache
+ * Iceberg's Spark actions, {@link #execute} returns an immutable result: the command line prints it, tests assert it.
+ */
+interface Action<R extends Action.Result> {
+    R execute(SparkSession spark);
+
+    /** What an action produced: counts, locations and metrics a caller needs. */
+    interface Result {
+        /** The lines the command line prints when the job is done; the README quotes them. */
+        void print(PrintStream out);
+    }
+}
