@@ -1,9 +1,8 @@
 package org.facemask.job;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.facemask.prepare.PrepareSummary;
 import org.facemask.samples.SyntheticFaces;
 import org.facemask.testing.Shell;
 import org.facemask.testing.TestImages;
@@ -169,24 +168,26 @@ class PrepareJobTest {
             assertEquals(splitsOf(spark, out), splitsOf(spark, again));
         }
 
-        JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+        PrepareSummary summary = ((PrepareAction.Result) first.result()).summary();
+        // what the job returned is what summary.json says
+        assertEquals(summary, PrepareSummary.fromJson(Files.readString(out.resolve("summary.json"))));
         long accepted = EXPECTED.values().stream().filter(String::isEmpty).count();
-        assertEquals(EXPECTED.size(), summary.get("files").asLong());
-        assertEquals(accepted, summary.get("accepted").asLong());
-        assertEquals(EXPECTED.size() - accepted, summary.get("rejected").asLong());
-        assertEquals(1, summary.get("duplicates").asLong());
-        assertEquals(3, summary.get("rejected_by_reason").get("hidden").asLong());
-        assertEquals("[\"with_mask\",\"without_mask\"]", summary.get("classes").toString());
+        assertEquals(EXPECTED.size(), summary.files());
+        assertEquals(accepted, summary.accepted());
+        assertEquals(EXPECTED.size() - accepted, summary.rejected());
+        assertEquals(1, summary.duplicates());
+        assertEquals(3, summary.rejectedByReason().get("hidden"));
+        assertEquals(List.of("with_mask", "without_mask"), summary.classes());
         long inSplits = 0;
         for (String split : new String[]{"train", "val", "test"}) {
             for (String label : new String[]{"with_mask", "without_mask"}) {
-                inSplits += summary.get("splits").get(split).get(label).asLong();
+                inSplits += summary.splits().get(split).get(label);
             }
         }
         assertEquals(accepted, inSplits);
         // 22 accepted with_mask images: 15 / 5 / 2 (rounded 70/20/10 per class)
-        assertEquals(15, summary.get("splits").get("train").get("with_mask").asLong());
-        assertEquals(5, summary.get("splits").get("val").get("with_mask").asLong());
+        assertEquals(15, summary.splits().get("train").get("with_mask"));
+        assertEquals(5, summary.splits().get("val").get("with_mask"));
     }
 
     @Test
