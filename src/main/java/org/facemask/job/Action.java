@@ -14,7 +14,11 @@ interface Action<R extends Action.Result> {
 
     /** What an action produced: counts, locations and metrics a caller needs. */
     interface Result {
-        /** The lines the command line prints when the job is done; the README quotes them. */
-        void print(PrintStream out);
+        /**
+         * The lines the command line prints when the job is done; the README quotes them. None by default: prepare
+         * and featurize say their counts in their closing log line and their JSON file.
+         */
+        default void print(PrintStream out) {
+        }
     }
 }

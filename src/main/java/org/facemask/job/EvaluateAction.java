@@ -47,8 +47,12 @@ import static org.apache.spark.sql.functions.col;
  * {@code evaluate}: a trained model against a prepared dataset's test split, against a raw folder-per-class
  * tree decoded exactly as prepare decodes, or against photos of several people with Pascal VOC annotations (every
  * face detected, classified and matched). Files that cannot be decoded are counted and listed, not fatal.
+ *
+ * @param prepared the dataset under evaluate.input, or null for a folder per class or annotated photos
+ * @param faces    the detector's settings when evaluate.input holds annotated photos, else null
  */
-final class EvaluateAction implements Action<EvaluateAction.Result> {
+record EvaluateAction(PipelineConfig config, ModelDirectory directory, OutputLocation output, PreparedDataset prepared,
+                      FacesSettings faces) implements Action<EvaluateAction.Result> {
     /** What an evaluation wrote into evaluate.output: metrics.json's content, typed. */
     sealed interface Result extends Action.Result {
         URI output();
@@ -71,25 +75,6 @@ final class EvaluateAction implements Action<EvaluateAction.Result> {
             out.printf("faces: %s of %s annotated %s faces found and correctly classified (%.4f); report: %s%n",
                     endToEnd.foundAndCorrect(), endToEnd.faces(), String.join("/", classes), endToEnd.share(), output);
         }
-    }
-
-    private final PipelineConfig config;
-    private final EvaluateSettings settings;
-    private final ModelDirectory directory;
-    private final OutputLocation output;
-    /** the dataset under evaluate.input, or null for a folder per class or annotated photos */
-    private final PreparedDataset prepared;
-    /** the detector's settings when evaluate.input holds annotated photos, else null */
-    private final FacesSettings faces;
-
-    private EvaluateAction(PipelineConfig config, ModelDirectory directory, OutputLocation output,
-                           PreparedDataset prepared, FacesSettings faces) {
-        this.config = config;
-        this.settings = config.evaluate();
-        this.directory = directory;
-        this.output = output;
-        this.prepared = prepared;
-        this.faces = faces;
     }
 
     /** A trained model, a readable input (prepared, folders or annotated photos), an output apart from both. */
@@ -121,6 +106,7 @@ final class EvaluateAction implements Action<EvaluateAction.Result> {
     }
 
     private ImagesResult evaluateImages(SparkSession spark, Configuration hadoop) {
+        EvaluateSettings settings = config.evaluate();
         ModelSettings model = config.model();
         int size = directory.metadata().imageSize();
         ComputationGraph network = directory.loadNetwork(hadoop);
@@ -159,6 +145,7 @@ final class EvaluateAction implements Action<EvaluateAction.Result> {
 
     /** evaluate.input holds images/ and Pascal VOC annotations/: every face found, classified and matched. */
     private FacesResult evaluateFaces(SparkSession spark, Configuration hadoop) {
+        EvaluateSettings settings = config.evaluate();
         ModelSettings model = config.model();
         List<String> classes = directory.metadata().classes();
         DetectorModel detector = DetectorModel.load(faces, hadoop);
@@ -204,6 +191,7 @@ final class EvaluateAction implements Action<EvaluateAction.Result> {
     /** evaluate.input as a folder per class, decoded as prepare decodes; what cannot be decoded goes to {@code undecodable}. */
     private Dataset<Row> decodeFolder(SparkSession spark, ImageSettings image,
                                       List<EvaluationReport.Undecodable.File> undecodable) {
+        EvaluateSettings settings = config.evaluate();
         ImageFolder folder = ImageFolder.read(spark, settings.input(), image, 8, 0);
         Dataset<Row> decoded = folder.decoded().cache();
         decoded.where(col(PreparedColumns.REASON).isNotNull()).select(PreparedColumns.PATH, PreparedColumns.REASON,

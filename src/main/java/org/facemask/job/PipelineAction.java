@@ -28,8 +28,10 @@ import static org.apache.spark.sql.functions.greatest;
  * the sample set, then score {@code score.input} with the new model when it is set. Everything that can be checked
  * before the prepared dataset exists is checked before Spark starts; train, evaluate and score are checked (and
  * their inputs read) once their input has been written. Ends with where every output is and a few scored rows.
+ *
+ * @param score whether score.input is set
  */
-final class PipelineAction implements Action<PipelineAction.Result> {
+record PipelineAction(PipelineConfig config, PrepareAction prepare, boolean score) implements Action<PipelineAction.Result> {
     private static final int PREVIEW_ROWS = 8;
 
     /**
@@ -71,16 +73,6 @@ final class PipelineAction implements Action<PipelineAction.Result> {
                     : new String[]{"photo", "label", "probability"}));
             rows.forEach(r -> out.printf(format, r.toArray()));
         }
-    }
-
-    private final PipelineConfig config;
-    private final PrepareAction prepare;
-    private final boolean score;
-
-    private PipelineAction(PipelineConfig config, PrepareAction prepare, boolean score) {
-        this.config = config;
-        this.prepare = prepare;
-        this.score = score;
     }
 
     static PipelineAction check(PipelineConfig config) {

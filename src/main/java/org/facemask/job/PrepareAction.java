@@ -12,7 +12,6 @@ import org.facemask.storage.Location;
 import org.facemask.storage.OutputLocation;
 import org.facemask.storage.Storage;
 
-import java.io.PrintStream;
 import java.net.URI;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -23,28 +22,13 @@ import java.util.stream.IntStream;
  * <p>The actions live in job/, not in the stage packages: an action ties configuration keys, the pre-Spark checks
  * ({@link StorageChecks}), the output's replacement and the command line's lines to a stage, and several actions
  * use more than one stage package (evaluate reads prepare's sources and writes report pages; pipeline runs them
- * all), while the stages stay free of configuration keys and of each other.
+ * all), while the stages stay free of configuration keys and of each other. Each action is a record of what its
+ * {@code check} validated, so it cannot change between the check and the run.
  */
-final class PrepareAction implements Action<PrepareAction.Result> {
+record PrepareAction(PrepareSettings settings, ImageSettings image, List<PrepareInput> inputs, OutputLocation output)
+        implements Action<PrepareAction.Result> {
     /** @param summary what summary.json says */
     record Result(PrepareSummary summary, URI output) implements Action.Result {
-        @Override
-        public void print(PrintStream out) {
-            // prepare's counts are in its closing log line and in summary.json
-        }
-    }
-
-    private final PrepareSettings settings;
-    private final ImageSettings image;
-    private final List<PrepareInput> inputs;
-    private final OutputLocation output;
-
-    private PrepareAction(PrepareSettings settings, ImageSettings image, List<PrepareInput> inputs,
-                          OutputLocation output) {
-        this.settings = settings;
-        this.image = image;
-        this.inputs = inputs;
-        this.output = output;
     }
 
     /** Every input a readable folder apart from the others, the output new or replaceable, the sources listed. */

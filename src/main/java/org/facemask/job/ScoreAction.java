@@ -9,7 +9,7 @@ import org.facemask.config.PipelineConfig;
 import org.facemask.config.ScoreSettings;
 import org.facemask.detect.DetectorModel;
 import org.facemask.model.ModelDirectory;
-import org.facemask.score.ScoreInputs;
+import org.facemask.source.ScoreInputs;
 import org.facemask.score.ScoreStage;
 import org.facemask.storage.Location;
 import org.facemask.storage.Storage;
@@ -21,7 +21,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** {@code score}: bulk scoring of image folders and archives into a run_date-partitioned Parquet dataset. */
-final class ScoreAction implements Action<ScoreAction.Result> {
+/** @param faces the detector's settings, or null when whole images are scored */
+record ScoreAction(ScoreSettings settings, ImageSettings image, ModelSettings model, ModelDirectory directory,
+                   FacesSettings faces) implements Action<ScoreAction.Result> {
     /**
      * @param counts  files seen and skipped, rows written, scored and in error
      * @param output  score.output, partitioned by run_date
@@ -37,22 +39,6 @@ final class ScoreAction implements Action<ScoreAction.Result> {
             out.printf("run_date=%s: %d rows (%d scored, %d errors), %d files skipped as already scored; output: %s%n",
                     runDate, counts.rows(), counts.scored(), counts.errors(), counts.skipped(), output);
         }
-    }
-
-    private final ScoreSettings settings;
-    private final ImageSettings image;
-    private final ModelSettings model;
-    private final ModelDirectory directory;
-    /** null when whole images are scored */
-    private final FacesSettings faces;
-
-    private ScoreAction(ScoreSettings settings, ImageSettings image, ModelSettings model, ModelDirectory directory,
-                        FacesSettings faces) {
-        this.settings = settings;
-        this.image = image;
-        this.model = model;
-        this.directory = directory;
-        this.faces = faces;
     }
 
     /** A trained model, then what {@link #checkInputs} checks. */

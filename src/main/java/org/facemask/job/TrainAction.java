@@ -8,7 +8,6 @@ import org.facemask.config.PipelineConfig;
 import org.facemask.config.TrainSettings;
 import org.facemask.model.Backbone;
 import org.facemask.model.BaseWeightsSource;
-import org.facemask.prepare.PreparedDataset;
 import org.facemask.storage.Location;
 import org.facemask.storage.OutputLocation;
 import org.facemask.storage.Storage;
@@ -20,7 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** {@code train}: a prepared dataset to a model directory. */
-final class TrainAction implements Action<TrainAction.Result> {
+record TrainAction(TrainSettings settings, ImageSettings image, ModelSettings model, PreparedInput input,
+                   OutputLocation output) implements Action<TrainAction.Result> {
     /**
      * @param training the model, its test metrics, the best epoch and every epoch's metrics
      * @param output   the model directory (train.output)
@@ -34,41 +34,21 @@ final class TrainAction implements Action<TrainAction.Result> {
         }
     }
 
-    private final TrainSettings settings;
-    private final ImageSettings image;
-    private final ModelSettings model;
-    private final PreparedDataset dataset;
-    private final BaseWeightsSource weights;
-    private final OutputLocation output;
-
-    private TrainAction(TrainSettings settings, ImageSettings image, ModelSettings model, PreparedDataset dataset,
-                        BaseWeightsSource weights, OutputLocation output) {
-        this.settings = settings;
-        this.image = image;
-        this.model = model;
-        this.dataset = dataset;
-        this.weights = weights;
-        this.output = output;
-    }
-
     /** A prepared dataset at image.size, the base's weights, an output apart from both. */
     static TrainAction check(PipelineConfig config) {
-        ImageSettings image = config.image();
         TrainSettings settings = config.train();
         Configuration hadoop = Storage.hadoopConf(config.spark().conf());
-        PreparedDataset dataset = PreparedDataset.open("train.input", settings.input(), hadoop);
-        dataset.requireImageSize(image.size());
-        BaseWeightsSource weights = BaseWeightsSource.resolve(config.model(), image.size(), hadoop);
-        OutputLocation output = checkedOutput(settings, weights, List.of(), hadoop);
-        return new TrainAction(settings, image, config.model(), dataset, weights, output);
+        PreparedInput input = PreparedInput.check("train.input", settings.input(), config, hadoop);
+        OutputLocation output = checkedOutput(settings, input.weights(), List.of(), hadoop);
+        return new TrainAction(settings, config.image(), config.model(), input, output);
     }
 
     @Override
     public Result execute(SparkSession spark) {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         output.replace(hadoop);
-        Backbone backbone = Backbone.create(model, image.size(), weights, settings.seed(), hadoop);
-        return new Result(new TrainStage(spark).run(dataset, backbone, model, settings), settings.output());
+        Backbone backbone = Backbone.create(model, image.size(), input.weights(), settings.seed(), hadoop);
+        return new Result(new TrainStage(spark).run(input.dataset(), backbone, model, settings), settings.output());
     }
 
     /**

@@ -14,6 +14,8 @@ import org.facemask.storage.Storage;
 
 import java.net.URI;
 import java.util.List;
+import org.facemask.source.InputFile;
+import org.facemask.source.InputListing;
 
 /**
  * A folder-per-class tree of image files, listed on the driver and decoded in the tasks exactly as prepare does

@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
+import org.facemask.source.InputListing;
 
 /**
  * One source of a prepare run, listed on the driver before Spark starts and decoded in the tasks: a folder-per-class

@@ -69,33 +69,10 @@ public final class PrepareStage {
      * A run decoded, de-duplicated and split, with nothing written yet: a run that fails before {@link #write} leaves
      * an earlier output as it was. {@link #close} releases the decoded rows cached for writing.
      */
-    public static final class Planned implements AutoCloseable {
-        private final PrepareSettings settings;
-        private final ImageSettings image;
-        private final List<PrepareInput> inputs;
-        private final Dataset<Row> decoded;
-        private final long decodedRows;
-        private final Map<String, String> sourceOf;
-        private final List<String> classes;
-        private final Map<String, Map<String, Long>> rejectedBySource;
-        private final SplitPlanner.Plan plan;
-        private final long start;
-
-        private Planned(PrepareSettings settings, ImageSettings image, List<PrepareInput> inputs, Dataset<Row> decoded,
-                        long decodedRows, Map<String, String> sourceOf, List<String> classes,
-                        Map<String, Map<String, Long>> rejectedBySource, SplitPlanner.Plan plan, long start) {
-            this.settings = settings;
-            this.image = image;
-            this.inputs = inputs;
-            this.decoded = decoded;
-            this.decodedRows = decodedRows;
-            this.sourceOf = sourceOf;
-            this.classes = classes;
-            this.rejectedBySource = rejectedBySource;
-            this.plan = plan;
-            this.start = start;
-        }
-
+    public record Planned(PrepareSettings settings, ImageSettings image, List<PrepareInput> inputs,
+                          Dataset<Row> decoded, long decodedRows, Map<String, String> sourceOf, List<String> classes,
+                          Map<String, Map<String, Long>> rejectedBySource, SplitPlanner.Plan plan, long start)
+            implements AutoCloseable {
         @Override
         public void close() {
             decoded.unpersist();

@@ -29,11 +29,15 @@ import java.util.TreeMap;
  * @param sources          per input location: its kind and counts
  * @param imageSize        side of the stored square pixels
  * @param seed             split seed
- * @param seconds          wall time of the stage
+ * @param seconds          wall time of the stage, to 0.1 s
  */
 public record PrepareSummary(long files, long accepted, long rejected, long duplicates, List<String> classes,
                              Map<String, Map<String, Long>> splits, Map<String, Long> rejectedByReason,
                              Map<String, Source> sources, int imageSize, long seed, double seconds) {
+    /** Rounded to 0.1 s, as summary.json writes it, so that a summary read back equals the one written. */
+    public PrepareSummary {
+        seconds = Math.round(seconds * 10) / 10.0;
+    }
 
     /**
      * One input's part of the prepared set.
@@ -124,7 +128,7 @@ public record PrepareSummary(long files, long accepted, long rejected, long dupl
         m.put("image_size", imageSize);
         m.put("seed", seed);
         m.put("inputs", List.copyOf(sources.keySet()));
-        m.put("seconds", Math.round(seconds * 10) / 10.0);
+        m.put("seconds", seconds);
         return Json.write(m);
     }
 }

@@ -8,7 +8,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.util.LongAccumulator;
 import org.facemask.inference.ImageScorer;
 import org.facemask.inference.Prediction;
-import org.facemask.prepare.InputFile;
+import org.facemask.source.InputFile;
 import org.facemask.storage.BroadcastHadoopConf;
 
 import java.io.IOException;

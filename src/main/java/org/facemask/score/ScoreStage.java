@@ -24,7 +24,7 @@ import org.facemask.inference.ImageScorer;
 import org.facemask.inference.SparkInference;
 import org.facemask.model.ModelDirectory;
 import org.facemask.model.ModelMetadata;
-import org.facemask.prepare.InputFile;
+import org.facemask.source.InputFile;
 import org.facemask.report.ClassificationReport;
 import org.facemask.report.ScoreReport;
 import org.facemask.storage.BroadcastHadoopConf;
@@ -42,6 +42,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.facemask.source.ScoreInputs;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;

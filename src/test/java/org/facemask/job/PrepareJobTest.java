@@ -295,6 +295,37 @@ class PrepareJobTest {
         assertFalse(Files.exists(out));
     }
 
+    /**
+     * The output is replaced only once decoding and planning succeeded: a re-run with prepare.overwrite=true that
+     * fails while decoding leaves the earlier output as it was (and moving the replacement earlier breaks this).
+     */
+    @Test
+    void aRerunThatFailsWhileDecodingLeavesTheEarlierOutputAsItWas() throws Exception {
+        Path good = tmp.resolve("good-input");
+        new SyntheticFaces(10).writeDataset(good, 3);
+        Path out = tmp.resolve("kept-out");
+        JobRunner.Outcome first = prepare(out, "prepare.input=" + good);
+        assertEquals(0, first.exitCode(), first.stderr());
+        String summary = Files.readString(out.resolve("summary.json"));
+        List<String> before;
+        try (java.util.stream.Stream<Path> all = Files.walk(out)) {
+            before = all.map(p -> out.relativize(p).toString()).sorted().toList();
+        }
+
+        Path bad = tmp.resolve("one-decodable-rerun");
+        Files.createDirectories(bad.resolve("with_mask"));
+        Files.write(bad.resolve("with_mask/a.jpg"), TestImages.encode(new SyntheticFaces(11).draw(true, 80), "jpg"));
+        Files.createDirectories(bad.resolve("without_mask"));
+        Files.writeString(bad.resolve("without_mask/notes.jpg"), "not an image");
+        JobRunner.Outcome failed = prepare(out, "prepare.input=" + bad, "prepare.overwrite=true");
+        assertEquals(1, failed.exitCode(), failed.stderr());
+        assertTrue(failed.stderr().contains("only 1 class(es) hold decodable images"), failed.stderr());
+        assertEquals(summary, Files.readString(out.resolve("summary.json")));
+        try (java.util.stream.Stream<Path> all = Files.walk(out)) {
+            assertEquals(before, all.map(p -> out.relativize(p).toString()).sorted().toList());
+        }
+    }
+
     /** The pipeline checks every stage's output against every input, model and earlier output before Spark starts. */
     @Test
     void thePipelineRefusesOverlappingOutputsBeforeSparkStarts() {

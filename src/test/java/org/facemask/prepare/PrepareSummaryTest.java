@@ -29,7 +29,7 @@ class PrepareSummaryTest {
         sources.put("file:/data/faces", new PrepareSummary.Source("folders", 12, 3, splits, Map.of("duplicate", 2L, "hidden", 1L)));
         sources.put("file:/data/voc", new PrepareSummary.Source("voc", 4, 0, Map.of("train", Map.of("with_mask", 4L)), Map.of()));
         return new PrepareSummary(19, 16, 3, 2, List.of("with_mask", "without_mask"), splits,
-                Map.of("duplicate", 2L, "hidden", 1L), sources, 96, 42, 12.3);
+                Map.of("duplicate", 2L, "hidden", 1L), sources, 96, 42, 12.34);
     }
 
     @Test
