@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.sql.Timestamp;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import org.facemask.source.ArchiveEntries;
 
 /**
  * Runs in the tasks: reads each file (or each entry of an archive) and hands its bytes to the shared

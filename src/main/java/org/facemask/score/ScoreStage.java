@@ -43,6 +43,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.facemask.source.ScoreInputs;
+import org.facemask.source.FilePartitions;
+import org.facemask.source.ArchiveEntries;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
@@ -120,7 +122,7 @@ public final class ScoreStage {
         try (SparkInference inference = new SparkInference(spark, network, model.engine(), meta.imageSize(),
                 model.inferenceThreads())) {
             JavaRDD<InputFile> files = jsc.parallelize(todo,
-                    SparkInference.filePartitions(spark, settings.partitions(), todo.size(), FILES_PER_PARTITION));
+                    FilePartitions.of(spark, settings.partitions(), todo.size(), FILES_PER_PARTITION));
             ImageSettings image = guard.withSize(meta.imageSize());
             ImageScorer.Setup scoring = new ImageScorer.Setup(image, meta.classes(), inference.handle(),
                     model.inferenceBatch(), detector);
