@@ -87,7 +87,6 @@ public final class PrepareStage {
      */
     public Planned plan(PrepareSettings settings, ImageSettings image, List<PrepareInput> inputs) {
         long start = System.nanoTime();
-        long decodeStart = System.nanoTime();
         Dataset<Row> decoded = inputs.stream().map(i -> i.decode(spark, image, settings)).reduce(Dataset::union).orElseThrow()
                 .persist(StorageLevel.MEMORY_AND_DISK());
         try {
@@ -103,7 +102,7 @@ public final class PrepareStage {
             Map<String, Map<String, Long>> rejectedBySource = decodeRejectsBySource(decoded);
             Map<String, Long> decodeRejects = byReason(rejectedBySource);
             LOG.info("decoded {} images ({} rejected: {}) in {}", candidates.size(), decodedRows - candidates.size(),
-                    decodeRejects, seconds(decodeStart));
+                    decodeRejects, seconds(start));
 
             requireTwoClasses(candidates, settings, decodeRejects);
             SplitPlanner.Plan plan = SplitPlanner.plan(candidates, settings.split(), settings.seed());
@@ -125,7 +124,9 @@ public final class PrepareStage {
     public PrepareSummary write(Planned planned) {
         PrepareSettings settings = planned.settings;
         SplitPlanner.Plan plan = planned.plan;
-        Map<String, Map<String, Long>> rejectedBySource = planned.rejectedBySource;
+        // the decode rejects, then the driver's: a copy, so that the plan stays as it was
+        Map<String, Map<String, Long>> rejectedBySource = new TreeMap<>();
+        planned.rejectedBySource.forEach((source, counts) -> rejectedBySource.put(source, new TreeMap<>(counts)));
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         List<Row> listingRejects = planned.inputs.stream().flatMap(i -> i.listingRejects().stream()).toList();
         long writeStart = System.nanoTime();
