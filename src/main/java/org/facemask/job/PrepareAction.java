@@ -18,12 +18,6 @@ import java.util.stream.IntStream;
 
 /**
  * {@code prepare}: image folders to a de-duplicated, split Parquet dataset.
- *
- * <p>The actions live in job/, not in the stage packages: an action ties configuration keys, the pre-Spark checks
- * ({@link StorageChecks}), the output's replacement and the command line's lines to a stage, and several actions
- * use more than one stage package (evaluate reads prepare's sources and writes report pages; pipeline runs them
- * all), while the stages stay free of configuration keys and of each other. Each action is a record of what its
- * {@code check} validated, so it cannot change between the check and the run.
  */
 record PrepareAction(PrepareSettings settings, ImageSettings image, List<PrepareInput> inputs, OutputLocation output)
         implements Action<PrepareAction.Result> {
