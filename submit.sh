@@ -2,6 +2,7 @@
 # Runs a pipeline job: ./submit.sh <job> [--conf FILE] [key=value ...]
 #
 # - builds target/ with Maven when the jar is missing or older than any source (skipping tests);
+# - asks the jar for its jobs (Main --list-jobs), so that Main's registry is the only list of jobs;
 # - reads spark.master from the configuration (conf/local.conf unless --conf is given):
 #     local[...]  -> runs the job in this machine's JVM (plain java, Spark from target/spark-lib);
 #     otherwise   -> hands it to $SPARK_HOME/bin/spark-submit with our jars (target/lib) and the Java 17 flags
@@ -12,36 +13,6 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 JAR="$HERE/target/facemask-pipeline.jar"
 MAIN=org.facemask.job.Main
-JOBS="pipeline prepare featurize train evaluate score"
-
-usage() {
-  cat >&2 <<USAGE
-usage: $0 <job> [--conf FILE] [key=value ...]
-jobs: $JOBS
-  --conf FILE    HOCON configuration (default: conf/local.conf)
-  key=value      overrides a configuration path, e.g. prepare.input=/data/faces image.size=200
-USAGE
-  exit 2
-}
-
-[ $# -ge 1 ] || usage
-job="$1"; shift
-case " $JOBS " in
-  *" $job "*) ;;
-  -h|--help) usage ;;
-  *) echo "error: unknown job '$job'" >&2; usage ;;
-esac
-
-conf="$HERE/conf/local.conf"
-args=()
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --conf) [ $# -ge 2 ] || usage; conf="$2"; shift 2 ;;
-    --conf=*) conf="${1#--conf=}"; shift ;;
-    *=*) args+=("$1"); shift ;;
-    *) echo "error: unexpected argument '$1'" >&2; usage ;;
-  esac
-done
 
 # Spark 3.5 on Java 17 (../shared/STACK.md); the same list is in pom.xml (jvm.opens) for the tests.
 OPENS=(-XX:+IgnoreUnrecognizedVMOptions -Djdk.reflect.useDirectMethodHandle=false)
@@ -62,6 +33,42 @@ if [ ! -f "$JAR" ] || [ -n "$(find "$HERE/src/main" "$HERE/pom.xml" -newer "$JAR
 fi
 
 CP="$JAR:$HERE/target/lib/*:$HERE/target/spark-lib/*"
+# The jobs as the jar declares them (Main's registry): the only list of jobs.
+JOBS="$(java "${OPENS[@]}" -cp "$CP" -Dlog4j2.level=off $MAIN --list-jobs 2>/dev/null | paste -sd' ' -)" || JOBS=""
+if [ -z "$JOBS" ]; then
+  echo "error: $JAR did not list its jobs (java $MAIN --list-jobs failed); rebuild it: ${MVN:-mvn} -q -B -DskipTests package" >&2
+  exit 2
+fi
+
+usage() {
+  cat >&2 <<USAGE
+usage: $0 <job> [--conf FILE] [key=value ...]
+jobs: $JOBS
+  --conf FILE    HOCON configuration (default: conf/local.conf)
+  key=value      overrides a configuration path, e.g. prepare.input=/data/faces image.size=200
+USAGE
+  exit 2
+}
+
+[ $# -ge 1 ] || usage
+job="$1"; shift
+case "$job" in -h|--help) usage ;; esac
+case " $JOBS " in
+  *" $job "*) ;;
+  *) echo "error: unknown job '$job'" >&2; usage ;;
+esac
+
+conf="$HERE/conf/local.conf"
+args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --conf) [ $# -ge 2 ] || usage; conf="$2"; shift 2 ;;
+    --conf=*) conf="${1#--conf=}"; shift ;;
+    *=*) args+=("$1"); shift ;;
+    *) echo "error: unexpected argument '$1'" >&2; usage ;;
+  esac
+done
+
 # Relative paths in the configuration are resolved against the project folder, as in the README.
 cd "$HERE"
 master="$(java "${OPENS[@]}" -cp "$CP" -Dlog4j2.level=off $MAIN --print-master --conf "$conf" "${args[@]+"${args[@]}"}" 2>/dev/null)" || {

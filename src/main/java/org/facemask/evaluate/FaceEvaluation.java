@@ -29,6 +29,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.facemask.source.FilePartitions;
 
 /**
  * Evaluation on photos of several people: a folder with {@code images/} and Pascal VOC {@code annotations/}
@@ -73,7 +74,7 @@ public final class FaceEvaluation {
 
         BroadcastHadoopConf conf = new BroadcastHadoopConf(spark);
         ImageScorer.Setup scoring = new ImageScorer.Setup(image, classes, classifier.handle(), batchSize, detector);
-        int partitions = SparkInference.filePartitions(spark, 0, tasks.size(), 32);
+        int partitions = FilePartitions.of(spark, 0, tasks.size(), 32);
         List<FaceMetrics.Photo> photos = JavaSparkContext.fromSparkContext(spark.sparkContext())
                 .parallelize(tasks, partitions)
                 .mapPartitions((Iterator<Task> it) -> {

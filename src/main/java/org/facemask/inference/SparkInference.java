@@ -64,13 +64,6 @@ public final class SparkInference implements AutoCloseable {
         return configured > 0 ? configured : spark.sparkContext().getConf().getInt("spark.task.cpus", 1);
     }
 
-    /** Partitions for a list of files: as configured, or about {@code filesPerPartition} each, at least two per core. */
-    public static int filePartitions(SparkSession spark, int configured, int files, int filesPerPartition) {
-        int n = configured > 0 ? configured : Math.max(2 * spark.sparkContext().defaultParallelism(),
-                (files + filesPerPartition - 1) / filesPerPartition);
-        return Math.max(1, Math.min(n, Math.max(1, files)));
-    }
-
     /**
      * @param images       rows whose columns are {@code keep} then a binary pixels column last
      * @param outputColumn name of the float array column that replaces the pixels

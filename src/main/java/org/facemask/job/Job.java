@@ -1,23 +1,15 @@
 package org.facemask.job;
 
-import org.apache.spark.sql.SparkSession;
 import org.facemask.config.PipelineConfig;
 
-/** A pipeline job: reads and checks its settings first, and only then is given a Spark session. */
-interface Job {
-    String name();
+import java.util.function.Function;
 
-    String description();
-
-    /**
-     * Reads the job's typed settings and checks its inputs and outputs exist as they must.
-     *
-     * @throws org.facemask.config.ConfigError before any Spark work starts
-     */
-    Run plan(PipelineConfig config);
-
-    /** A checked, ready job. */
-    interface Run {
-        void run(SparkSession spark);
-    }
+/**
+ * A job as the command line knows it: its name, what it does, and how its action is checked from the
+ * configuration.
+ *
+ * @param check reads the job's typed settings and checks its inputs and outputs; throws
+ *              {@link org.facemask.config.ConfigError} (naming the key) before any Spark work starts
+ */
+record Job(String name, String description, Function<PipelineConfig, ? extends Action<?>> check) {
 }

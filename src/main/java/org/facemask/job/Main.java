@@ -10,9 +10,7 @@ import org.slf4j.LoggerFactory;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Entry point of every job: {@code <job> [--conf FILE] [key=value ...]}. Configuration is read and checked
@@ -25,22 +23,25 @@ public final class Main {
     /** Used by submit.sh to decide between a local JVM and spark-submit. */
     static final String PRINT_MASTER = "--print-master";
 
-    private static final Map<String, Job> JOBS = new LinkedHashMap<>();
+    /** Used by submit.sh to learn the job names (one a line), so that this list is the only one. */
+    static final String LIST_JOBS = "--list-jobs";
 
-    static {
-        register(new PrepareJob());
-        register(new FeaturizeJob());
-        register(new TrainJob());
-        register(new EvaluateJob());
-        register(new PipelineJob());
-        register(new ScoreJob());
-    }
+    /** Every job: its name, what it does, and its action's check. A new job is one action class and one line here. */
+    static final List<Job> JOBS = List.of(
+            new Job("prepare", "decode, resize, de-duplicate and split class folders of images into Parquet",
+                    PrepareAction::check),
+            new Job("featurize", "run the frozen MobileNetV2 base over a prepared dataset into feature vectors (Parquet)",
+                    FeaturizeAction::check),
+            new Job("train", "train the frozen-base MobileNetV2 classifier with Spark parameter averaging; test-split metrics",
+                    TrainAction::check),
+            new Job("evaluate", "metrics and plots of a trained model on a prepared test split, a folder-per-class tree, "
+                    + "or photos with VOC face boxes", EvaluateAction::check),
+            new Job("pipeline", "prepare, then train, then evaluate (train.input, evaluate.* default to the stage before), "
+                    + "then score score.input with score.model when score.input is set", PipelineAction::check),
+            new Job("score", "score image folders and archives into Parquet, one row per image (or per face), safe to "
+                    + "re-run, incremental", ScoreAction::check));
 
     private Main() {
-    }
-
-    private static void register(Job job) {
-        JOBS.put(job.name(), job);
     }
 
     public static void main(String[] args) {
@@ -75,44 +76,59 @@ public final class Main {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        Job.Run run;
+        return execute(args, out, err).exitCode();
+    }
+
+    /**
+     * How a run ended.
+     *
+     * @param result what the job's action returned; null unless the exit code is 0 and a job ran
+     */
+    record Outcome(int exitCode, Action.Result result) {
+    }
+
+    static Outcome execute(String[] args, PrintStream out, PrintStream err) {
+        Action<?> action;
         PipelineConfig config;
         try {
             CommandLine cli = CommandLine.parse(args);
             if (cli.job().equals("-h") || cli.job().equals("--help")) {
                 err.print(usage());
-                return 0;
+                return new Outcome(0, null);
+            }
+            if (cli.job().equals(LIST_JOBS)) {
+                JOBS.forEach(j -> out.println(j.name()));
+                return new Outcome(0, null);
             }
             config = PipelineConfig.load(cli.confFile(), cli.overrides());
             if (cli.job().equals(PRINT_MASTER)) {
                 out.println(config.spark().master());
-                return 0;
+                return new Outcome(0, null);
             }
-            Job job = JOBS.get(cli.job());
-            if (job == null) {
-                throw new ConfigError("unknown job '" + cli.job() + "'");
-            }
-            run = job.plan(config);
+            Job job = JOBS.stream().filter(j -> j.name().equals(cli.job())).findFirst()
+                    .orElseThrow(() -> new ConfigError("unknown job '" + cli.job() + "'"));
+            action = job.check().apply(config);
             LOG.info("DL4J oneDNN layer helpers: {}", Dl4jOneDnn.enable() ? "on" : "off");
             LOG.info(config.image().jpegDecoder().describe());
         } catch (ConfigError e) {
             err.println("error: " + e.getMessage());
             err.print(usage());
-            return 2;
+            return new Outcome(2, null);
         }
         try (SparkSession spark = SparkSessions.open(config.spark())) {
-            run.run(spark);
-            return 0;
+            Action.Result result = action.execute(spark);
+            result.print(out);
+            return new Outcome(0, result);
         } catch (RuntimeException e) {
             LOG.error("job failed", e);
             err.println("error: job failed: " + e.getMessage());
-            return 1;
+            return new Outcome(1, null);
         }
     }
 
     static String usage() {
         StringBuilder s = new StringBuilder("usage: submit.sh <job> [--conf FILE] [key=value ...]\njobs:\n");
-        JOBS.values().forEach(j -> s.append(String.format("  %-10s %s%n", j.name(), j.description())));
+        JOBS.forEach(j -> s.append(String.format("  %-10s %s%n", j.name(), j.description())));
         s.append("keys and defaults: src/main/resources/reference.conf\n");
         return s.toString();
     }

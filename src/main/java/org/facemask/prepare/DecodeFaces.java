@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import org.facemask.source.InputFile;
 
 /**
  * Runs in the tasks: every annotated face of a VOC photo becomes one row of {@link PreparedColumns#DECODED}, cut out

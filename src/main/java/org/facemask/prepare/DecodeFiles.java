@@ -12,6 +12,7 @@ import org.facemask.storage.Sha256;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.Locale;
+import org.facemask.source.InputFile;
 
 /**
  * Runs in the tasks: reads each file, hashes it and turns it into network-sized pixels, or into a reject reason.

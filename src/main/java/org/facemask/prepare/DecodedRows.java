@@ -3,6 +3,7 @@ package org.facemask.prepare;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.facemask.image.RejectReason;
+import org.facemask.source.InputFile;
 
 /** Rows of {@link PreparedColumns#DECODED}, made one way by every source's decoding task. */
 final class DecodedRows {

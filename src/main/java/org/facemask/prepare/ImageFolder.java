@@ -8,12 +8,14 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.facemask.config.ImageSettings;
-import org.facemask.inference.SparkInference;
 import org.facemask.storage.BroadcastHadoopConf;
 import org.facemask.storage.Storage;
 
 import java.net.URI;
 import java.util.List;
+import org.facemask.source.InputFile;
+import org.facemask.source.InputListing;
+import org.facemask.source.FilePartitions;
 
 /**
  * A folder-per-class tree of image files, listed on the driver and decoded in the tasks exactly as prepare does
@@ -50,7 +52,7 @@ public record ImageFolder(InputListing listing, Dataset<Row> decoded, int partit
                                    String source) {
         List<InputFile> toDecode = listing.toDecode();
         JavaRDD<InputFile> files = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(toDecode,
-                SparkInference.filePartitions(spark, partitions, toDecode.size(), FILES_PER_PARTITION));
+                FilePartitions.of(spark, partitions, toDecode.size(), FILES_PER_PARTITION));
         Dataset<Row> decoded = spark.createDataFrame(
                 files.mapPartitions(new DecodeFiles(new BroadcastHadoopConf(spark), image, source)),
                 PreparedColumns.DECODED);

@@ -9,7 +9,6 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.facemask.config.ImageSettings;
 import org.facemask.config.PrepareSettings;
-import org.facemask.inference.SparkInference;
 import org.facemask.storage.BroadcastHadoopConf;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +16,8 @@ import org.slf4j.LoggerFactory;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
+import org.facemask.source.InputListing;
+import org.facemask.source.FilePartitions;
 
 /**
  * One source of a prepare run, listed on the driver before Spark starts and decoded in the tasks: a folder-per-class
@@ -73,7 +74,7 @@ public record PrepareInput(String source, Kind kind, InputListing folders, VocFo
             return ImageFolder.read(spark, folders, image, settings.partitions(), source).decoded();
         }
         JavaRDD<VocFolder.Photo> photos = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(
-                voc.photos(), SparkInference.filePartitions(spark, settings.partitions(), voc.photos().size(),
+                voc.photos(), FilePartitions.of(spark, settings.partitions(), voc.photos().size(),
                         PHOTOS_PER_PARTITION));
         return spark.createDataFrame(photos.mapPartitions(new DecodeFaces(new BroadcastHadoopConf(spark), image,
                 settings.faces(), source)), PreparedColumns.DECODED);

@@ -11,7 +11,6 @@ import org.facemask.config.ConfigError;
 import org.facemask.config.ImageSettings;
 import org.facemask.config.PrepareSettings;
 import org.facemask.image.RejectReason;
-import org.facemask.storage.OutputLocation;
 import org.facemask.storage.Storage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,8 +31,9 @@ import static org.facemask.prepare.PreparedColumns.*;
 
 /**
  * The prepare stage: list every source, read + decode + resize (in the tasks; an annotated photo's faces cut out),
- * de-duplicate and split (on the driver, from hashes only), then write images/, rejects/ and summary.json. summary.json is written last: its presence means the
- * output is complete.
+ * de-duplicate and split (on the driver, from hashes only): {@link #plan}; then, once the caller has made room in
+ * the output, write images/, rejects/ and summary.json: {@link #write}. summary.json is written last: its presence
+ * means the output is complete.
  */
 public final class PrepareStage {
     private static final Logger LOG = LoggerFactory.getLogger(PrepareStage.class);
@@ -66,15 +66,27 @@ public final class PrepareStage {
     }
 
     /**
-     * @param inputs what {@link #listInputs} found
-     * @param output {@code settings.output()}, checked; replaced only once there is something to write
+     * A run decoded, de-duplicated and split, with nothing written yet: a run that fails before {@link #write} leaves
+     * an earlier output as it was. {@link #close} releases the decoded rows cached for writing.
      */
-    public PrepareSummary run(PrepareSettings settings, ImageSettings image, List<PrepareInput> inputs,
-                              OutputLocation output) {
+    public record Planned(PrepareSettings settings, ImageSettings image, List<PrepareInput> inputs,
+                          Dataset<Row> decoded, long decodedRows, Map<String, String> sourceOf, List<String> classes,
+                          Map<String, Map<String, Long>> rejectedBySource, SplitPlanner.Plan plan, long start)
+            implements AutoCloseable {
+        @Override
+        public void close() {
+            decoded.unpersist();
+        }
+    }
+
+    /**
+     * Decodes every source in the tasks and plans the split on the driver; writes nothing.
+     *
+     * @param inputs what {@link #listInputs} found
+     * @throws IllegalStateException when fewer than two classes hold a decodable image
+     */
+    public Planned plan(PrepareSettings settings, ImageSettings image, List<PrepareInput> inputs) {
         long start = System.nanoTime();
-        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-        List<Row> listingRejects = inputs.stream().flatMap(i -> i.listingRejects().stream()).toList();
-        long decodeStart = System.nanoTime();
         Dataset<Row> decoded = inputs.stream().map(i -> i.decode(spark, image, settings)).reduce(Dataset::union).orElseThrow()
                 .persist(StorageLevel.MEMORY_AND_DISK());
         try {
@@ -90,56 +102,71 @@ public final class PrepareStage {
             Map<String, Map<String, Long>> rejectedBySource = decodeRejectsBySource(decoded);
             Map<String, Long> decodeRejects = byReason(rejectedBySource);
             LOG.info("decoded {} images ({} rejected: {}) in {}", candidates.size(), decodedRows - candidates.size(),
-                    decodeRejects, seconds(decodeStart));
+                    decodeRejects, seconds(start));
 
             requireTwoClasses(candidates, settings, decodeRejects);
             SplitPlanner.Plan plan = SplitPlanner.plan(candidates, settings.split(), settings.seed());
             Map<Split, Map<String, Long>> counts = plan.counts(classes);
             LOG.info("kept {} unique images, rejected {} copies; split {}; class balance {}", plan.accepted().size(),
                     plan.rejected().size(), counts, PrepareSummary.shares(counts));
-
-            // only now: a run that fails before this point leaves an earlier output as it was
-            output.replace(hadoop);
-            long writeStart = System.nanoTime();
-            long written = writeImages(decoded, plan, settings.output());
-            List<Row> planRejects = plan.rejected().stream()
-                    .map(r -> RowFactory.create(r.path(), r.label(), r.reason().code(), r.detail(), sourceOf.get(r.path())))
-                    .toList();
-            List<Row> driverSide = new ArrayList<>(planRejects);
-            driverSide.addAll(listingRejects);
-            long rejectCount = writeRejects(decoded, driverSide, settings.output());
-            LOG.info("wrote {} images and {} rejects to {} in {}", written, rejectCount, settings.output(),
-                    seconds(writeStart));
-
-            driverSide.forEach(r -> rejectedBySource.computeIfAbsent(r.getString(4), k -> new TreeMap<>())
-                    .merge(r.getString(2), 1L, Long::sum));
-            Map<String, Long> byReason = byReason(rejectedBySource);
-            long total = decodedRows + listingRejects.size();
-            if (written != plan.accepted().size() || written + rejectCount != total) {
-                throw new IllegalStateException("accounting error: " + total + " files, but " + written
-                        + " images + " + rejectCount + " rejects were written; output " + settings.output()
-                        + " is incomplete");
-            }
-            Map<String, PrepareSummary.Source> sources = new LinkedHashMap<>();
-            for (PrepareInput input : inputs) {
-                List<SplitPlanner.Assignment> fromSource = plan.accepted().stream()
-                        .filter(a -> input.source().equals(sourceOf.get(a.path()))).toList();
-                Map<String, Long> rejected = rejectedBySource.getOrDefault(input.source(), Map.of());
-                sources.put(input.source(), new PrepareSummary.Source(input.kind().code(), fromSource.size(),
-                        rejected.values().stream().mapToLong(Long::longValue).sum(),
-                        PrepareSummary.byCode(SplitPlanner.counts(fromSource, classes)), rejected));
-            }
-            PrepareSummary summary = new PrepareSummary(total, written, rejectCount,
-                    byReason.getOrDefault(RejectReason.DUPLICATE.code(), 0L), classes, PrepareSummary.byCode(counts),
-                    byReason, sources, image.size(), settings.seed(), (System.nanoTime() - start) / 1e9);
-            Storage.writeString(Storage.child(settings.output(), SUMMARY_FILE), summary.toJson(), hadoop);
-            LOG.info("prepare done: {} files, {} accepted, {} rejected ({} duplicates, {} hidden) from {} source(s) in {}",
-                    total, written, rejectCount, summary.duplicates(),
-                    byReason.getOrDefault(RejectReason.HIDDEN.code(), 0L), sources.size(), seconds(start));
-            return summary;
-        } finally {
+            return new Planned(settings, image, inputs, decoded, decodedRows, sourceOf, classes, rejectedBySource, plan,
+                    start);
+        } catch (RuntimeException e) {
             decoded.unpersist();
+            throw e;
         }
+    }
+
+    /**
+     * Writes images/, rejects/ and, last, summary.json into {@code settings.output()}, which the caller has made
+     * room for.
+     */
+    public PrepareSummary write(Planned planned) {
+        PrepareSettings settings = planned.settings;
+        SplitPlanner.Plan plan = planned.plan;
+        // the decode rejects, then the driver's: a copy, so that the plan stays as it was
+        Map<String, Map<String, Long>> rejectedBySource = new TreeMap<>();
+        planned.rejectedBySource.forEach((source, counts) -> rejectedBySource.put(source, new TreeMap<>(counts)));
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        List<Row> listingRejects = planned.inputs.stream().flatMap(i -> i.listingRejects().stream()).toList();
+        long writeStart = System.nanoTime();
+        long written = writeImages(planned.decoded, plan, settings.output());
+        List<Row> planRejects = plan.rejected().stream()
+                .map(r -> RowFactory.create(r.path(), r.label(), r.reason().code(), r.detail(), planned.sourceOf.get(r.path())))
+                .toList();
+        List<Row> driverSide = new ArrayList<>(planRejects);
+        driverSide.addAll(listingRejects);
+        long rejectCount = writeRejects(planned.decoded, driverSide, settings.output());
+        LOG.info("wrote {} images and {} rejects to {} in {}", written, rejectCount, settings.output(),
+                seconds(writeStart));
+
+        driverSide.forEach(r -> rejectedBySource.computeIfAbsent(r.getString(4), k -> new TreeMap<>())
+                .merge(r.getString(2), 1L, Long::sum));
+        Map<String, Long> byReason = byReason(rejectedBySource);
+        long total = planned.decodedRows + listingRejects.size();
+        if (written != plan.accepted().size() || written + rejectCount != total) {
+            throw new IllegalStateException("accounting error: " + total + " files, but " + written
+                    + " images + " + rejectCount + " rejects were written; output " + settings.output()
+                    + " is incomplete");
+        }
+        Map<String, PrepareSummary.Source> sources = new LinkedHashMap<>();
+        for (PrepareInput input : planned.inputs) {
+            List<SplitPlanner.Assignment> fromSource = plan.accepted().stream()
+                    .filter(a -> input.source().equals(planned.sourceOf.get(a.path()))).toList();
+            Map<String, Long> rejected = rejectedBySource.getOrDefault(input.source(), Map.of());
+            sources.put(input.source(), new PrepareSummary.Source(input.kind().code(), fromSource.size(),
+                    rejected.values().stream().mapToLong(Long::longValue).sum(),
+                    PrepareSummary.byCode(SplitPlanner.counts(fromSource, planned.classes)), rejected));
+        }
+        PrepareSummary summary = new PrepareSummary(total, written, rejectCount,
+                byReason.getOrDefault(RejectReason.DUPLICATE.code(), 0L), planned.classes,
+                PrepareSummary.byCode(plan.counts(planned.classes)), byReason, sources, planned.image.size(),
+                settings.seed(), (System.nanoTime() - planned.start) / 1e9);
+        summary.write(settings.output(), hadoop);
+        LOG.info("prepare done: {} files, {} accepted, {} rejected ({} duplicates, {} hidden) from {} source(s) in {}",
+                total, written, rejectCount, summary.duplicates(),
+                byReason.getOrDefault(RejectReason.HIDDEN.code(), 0L), sources.size(), seconds(planned.start));
+        return summary;
     }
 
     /** Class folders (even those whose every file was rejected) and the labels of annotated faces, sorted. */

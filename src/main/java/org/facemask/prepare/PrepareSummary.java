@@ -1,7 +1,12 @@
 package org.facemask.prepare;
 
-
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.hadoop.conf.Configuration;
 import org.facemask.storage.Json;
+import org.facemask.storage.Storage;
+
+import java.net.URI;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,7 +14,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What summary.json says about one prepare run. {@code accepted + rejected == files} always holds: prepare refuses
+ * What summary.json says about one prepare run, written ({@link #write}) and read ({@link #fromJson}) here only. {@code accepted + rejected == files} always holds: prepare refuses
  * to finish otherwise. A "file" is a file of a folder-per-class source, or an annotated face (or a photo or
  * annotation that could not be paired) of a VOC source.
  *
@@ -24,11 +29,15 @@ import java.util.TreeMap;
  * @param sources          per input location: its kind and counts
  * @param imageSize        side of the stored square pixels
  * @param seed             split seed
- * @param seconds          wall time of the stage
+ * @param seconds          wall time of the stage, to 0.1 s
  */
 public record PrepareSummary(long files, long accepted, long rejected, long duplicates, List<String> classes,
                              Map<String, Map<String, Long>> splits, Map<String, Long> rejectedByReason,
                              Map<String, Source> sources, int imageSize, long seed, double seconds) {
+    /** Rounded to 0.1 s, as summary.json writes it, so that a summary read back equals the one written. */
+    public PrepareSummary {
+        seconds = Math.round(seconds * 10) / 10.0;
+    }
 
     /**
      * One input's part of the prepared set.
@@ -68,7 +77,42 @@ public record PrepareSummary(long files, long accepted, long rejected, long dupl
         return out;
     }
 
-    public String toJson() {
+    /** Writes summary.json into the prepared dataset's folder {@code dir}. */
+    public void write(URI dir, Configuration hadoop) {
+        Storage.writeString(Storage.child(dir, PreparedColumns.SUMMARY_FILE), toJson(), hadoop);
+    }
+
+    /**
+     * Reads what {@link #toJson} wrote (the shares, inputs and per-source files it adds are derived, so not read).
+     *
+     * @throws IllegalArgumentException when the text is not such a summary, naming the missing field
+     */
+    public static PrepareSummary fromJson(String json) {
+        JsonNode root = Json.read(json);
+        Map<String, Source> sources = new LinkedHashMap<>();
+        field(root, "sources").fields().forEachRemaining(e -> sources.put(e.getKey(), new Source(
+                field(e.getValue(), "kind").asText(), field(e.getValue(), "accepted").asLong(),
+                field(e.getValue(), "rejected").asLong(), Json.convert(field(e.getValue(), "splits"), SPLITS),
+                Json.convert(field(e.getValue(), "rejected_by_reason"), COUNTS))));
+        return new PrepareSummary(field(root, "files").asLong(), field(root, "accepted").asLong(),
+                field(root, "rejected").asLong(), field(root, "duplicates").asLong(),
+                List.copyOf(Json.convert(field(root, "classes"), new TypeReference<List<String>>() { })),
+                Json.convert(field(root, "splits"), SPLITS), Json.convert(field(root, "rejected_by_reason"), COUNTS),
+                sources, field(root, "image_size").asInt(), field(root, "seed").asLong(), field(root, "seconds").asDouble());
+    }
+
+    private static final TypeReference<LinkedHashMap<String, Map<String, Long>>> SPLITS = new TypeReference<>() { };
+    private static final TypeReference<LinkedHashMap<String, Long>> COUNTS = new TypeReference<>() { };
+
+    private static JsonNode field(JsonNode node, String name) {
+        JsonNode value = node.get(name);
+        if (value == null || value.isNull()) {
+            throw new IllegalArgumentException("no \"" + name + "\" in " + PreparedColumns.SUMMARY_FILE);
+        }
+        return value;
+    }
+
+    String toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("files", files);
         m.put("accepted", accepted);
@@ -84,7 +128,7 @@ public record PrepareSummary(long files, long accepted, long rejected, long dupl
         m.put("image_size", imageSize);
         m.put("seed", seed);
         m.put("inputs", List.copyOf(sources.keySet()));
-        m.put("seconds", Math.round(seconds * 10) / 10.0);
+        m.put("seconds", seconds);
         return Json.write(m);
     }
 }

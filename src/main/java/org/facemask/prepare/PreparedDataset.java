@@ -1,17 +1,14 @@
 package org.facemask.prepare;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.facemask.config.ConfigError;
-import org.facemask.storage.Json;
 import org.facemask.storage.Storage;
 
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -34,10 +31,8 @@ public record PreparedDataset(URI location, List<String> classes, int imageSize)
                     + PreparedColumns.SUMMARY_FILE + "); run prepare into it first", e);
         }
         try {
-            JsonNode root = Json.read(json);
-            List<String> classes = new ArrayList<>();
-            root.get("classes").forEach(c -> classes.add(c.asText()));
-            return new PreparedDataset(location, List.copyOf(classes), root.get("image_size").asInt());
+            PrepareSummary read = PrepareSummary.fromJson(json);
+            return new PreparedDataset(location, read.classes(), read.imageSize());
         } catch (RuntimeException e) {
             throw new ConfigError(key + ": cannot read " + summary + ": " + e.getMessage(), e);
         }

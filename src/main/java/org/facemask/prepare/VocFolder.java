@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.facemask.source.InputFile;
+import org.facemask.source.InputListing;
 
 /**
  * A Pascal VOC folder as the Kaggle face-mask sets lay it out: photos under {@code images/}, one

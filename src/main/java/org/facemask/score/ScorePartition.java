@@ -8,13 +8,14 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.util.LongAccumulator;
 import org.facemask.inference.ImageScorer;
 import org.facemask.model.Prediction;
-import org.facemask.prepare.InputFile;
+import org.facemask.source.InputFile;
 import org.facemask.storage.BroadcastHadoopConf;
 
 import java.io.IOException;
 import java.sql.Timestamp;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import org.facemask.source.ArchiveEntries;
 
 /**
  * Runs in the tasks: reads each file (or each entry of an archive) and hands its bytes to the shared

@@ -23,7 +23,7 @@ import org.facemask.inference.ImageScorer;
 import org.facemask.inference.SparkInference;
 import org.facemask.model.ModelDirectory;
 import org.facemask.model.ModelMetadata;
-import org.facemask.prepare.InputFile;
+import org.facemask.source.InputFile;
 import org.facemask.report.ClassificationReport;
 import org.facemask.report.ScoreReport;
 import org.facemask.storage.BroadcastHadoopConf;
@@ -41,6 +41,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.facemask.source.ScoreInputs;
+import org.facemask.source.FilePartitions;
+import org.facemask.source.ArchiveEntries;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
@@ -117,7 +120,7 @@ public final class ScoreStage {
         try (SparkInference inference = new SparkInference(spark, modelDir.networkFor(model.engine(), hadoop), model.engine(), meta.imageSize(),
                 model.inferenceThreads())) {
             JavaRDD<InputFile> files = jsc.parallelize(todo,
-                    SparkInference.filePartitions(spark, settings.partitions(), todo.size(), FILES_PER_PARTITION));
+                    FilePartitions.of(spark, settings.partitions(), todo.size(), FILES_PER_PARTITION));
             ImageSettings image = guard.withSize(meta.imageSize());
             ImageScorer.Setup scoring = new ImageScorer.Setup(image, meta.classes(), inference.handle(),
                     model.inferenceBatch(), detector);

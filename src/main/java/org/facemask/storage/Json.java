@@ -1,6 +1,7 @@
 package org.facemask.storage;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -32,8 +33,18 @@ public final class Json {
     }
 
     @SuppressWarnings("unchecked")
-    public static Map<String, Object> toMap(JsonNode node) {
-        return MAPPER.convertValue(node, Map.class);
+    public static Map<String, Object> toMap(Object value) {
+        return MAPPER.convertValue(value, Map.class);
+    }
+
+    /** A tree read by {@link #read} (or a map) as a typed value, e.g. a {@code Map<String, Long>}. */
+    public static <T> T convert(Object tree, TypeReference<T> type) {
+        return MAPPER.convertValue(tree, type);
+    }
+
+    /** A tree read by {@link #read} (or a map) as a record or class Jackson binds. */
+    public static <T> T convert(Object tree, Class<T> type) {
+        return MAPPER.convertValue(tree, type);
     }
 
     public static void writeFile(URI uri, Object value, org.apache.hadoop.conf.Configuration conf) {

@@ -80,11 +80,14 @@ public final class OutputLocation {
     private final Writer writer;
     private final URI uri;
     private final boolean overwrite;
+    /** A run continues what is there (train.resume): {@link #replace} leaves it as it is. */
+    private final boolean continued;
 
-    private OutputLocation(Writer writer, URI uri, boolean overwrite) {
+    private OutputLocation(Writer writer, URI uri, boolean overwrite, boolean continued) {
         this.writer = writer;
         this.uri = uri;
         this.overwrite = overwrite;
+        this.continued = continued;
     }
 
     /**
@@ -96,12 +99,24 @@ public final class OutputLocation {
      */
     public static OutputLocation checked(Writer writer, URI uri, boolean overwrite, List<Location> apartFrom,
                                          Configuration conf) {
-        OutputLocation output = new OutputLocation(writer, uri, overwrite);
+        OutputLocation output = new OutputLocation(writer, uri, overwrite, false);
         Location.requireApart(output.location(), apartFrom, conf);
         String refusal = output.refusal(conf);
         if (refusal != null) {
             throw new ConfigError(refusal);
         }
+        return output;
+    }
+
+    /**
+     * An output the job continues rather than replaces (train.resume: its checkpoints are the run's state), checked
+     * only to be apart from the job's inputs and models.
+     *
+     * @throws ConfigError naming the key and the location it overlaps
+     */
+    public static OutputLocation continued(Writer writer, URI uri, List<Location> apartFrom, Configuration conf) {
+        OutputLocation output = new OutputLocation(writer, uri, false, true);
+        Location.requireApart(output.location(), apartFrom, conf);
         return output;
     }
 
@@ -111,9 +126,13 @@ public final class OutputLocation {
 
     /**
      * Makes room for the job's output, checking again (another writer may have come in since the check before
-     * Spark started), then writes the marker. Call it before writing anything into the output.
+     * Spark started), then writes the marker. Call it before writing anything into the output. A
+     * {@link #continued} output is left as it is.
      */
     public void replace(Configuration conf) {
+        if (continued) {
+            return;
+        }
         String refusal = refusal(conf);
         if (refusal != null) {
             throw new IllegalStateException(refusal);

@@ -1,10 +1,9 @@
 package org.facemask.job;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.facemask.featurize.FeaturizeMetadata;
 import org.facemask.model.Dl4jModel;
 import org.facemask.model.KerasWeights;
 import org.facemask.model.MobileNetV2;
@@ -81,11 +80,11 @@ class FeaturizeJobTest {
                 assertArrayEquals(expected, actual, 1e-4f, (String) f.getAs("path"));
             }
         }
-        JsonNode meta = new ObjectMapper().readTree(out.resolve("featurize.json").toFile());
-        assertEquals(20, meta.get("images").asLong());
-        assertEquals("dd76dd888b05870b7afd6d70764f5b036a31817f8ec7649355edac2a8e8a2378",
-                meta.get("base").get("weights_sha256").asText());
-        assertTrue(meta.get("base").get("pretrained").asBoolean());
+        FeaturizeMetadata meta = ((FeaturizeAction.Result) o.result()).metadata();
+        assertEquals(meta, FeaturizeMetadata.read(out.toUri(), new org.apache.hadoop.conf.Configuration()));
+        assertEquals(20, meta.images());
+        assertEquals("dd76dd888b05870b7afd6d70764f5b036a31817f8ec7649355edac2a8e8a2378", meta.base().weightsSha256());
+        assertTrue(meta.base().pretrained());
     }
 
     @Test

@@ -9,12 +9,13 @@ public final class JobRunner {
     private JobRunner() {
     }
 
-    public record Outcome(int exitCode, String stderr) {
+    /** @param result what the job's action returned (null unless it ran and succeeded) */
+    public record Outcome(int exitCode, String stderr, Action.Result result) {
     }
 
     public static Outcome run(String... args) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(args, System.out, new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Outcome(code, err.toString(StandardCharsets.UTF_8));
+        Main.Outcome outcome = Main.execute(args, System.out, new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Outcome(outcome.exitCode(), err.toString(StandardCharsets.UTF_8), outcome.result());
     }
 }

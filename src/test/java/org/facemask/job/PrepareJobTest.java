@@ -1,9 +1,8 @@
 package org.facemask.job;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.facemask.prepare.PrepareSummary;
 import org.facemask.samples.SyntheticFaces;
 import org.facemask.testing.Shell;
 import org.facemask.testing.TestImages;
@@ -169,24 +168,26 @@ class PrepareJobTest {
             assertEquals(splitsOf(spark, out), splitsOf(spark, again));
         }
 
-        JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+        PrepareSummary summary = ((PrepareAction.Result) first.result()).summary();
+        // what the job returned is what summary.json says
+        assertEquals(summary, PrepareSummary.fromJson(Files.readString(out.resolve("summary.json"))));
         long accepted = EXPECTED.values().stream().filter(String::isEmpty).count();
-        assertEquals(EXPECTED.size(), summary.get("files").asLong());
-        assertEquals(accepted, summary.get("accepted").asLong());
-        assertEquals(EXPECTED.size() - accepted, summary.get("rejected").asLong());
-        assertEquals(1, summary.get("duplicates").asLong());
-        assertEquals(3, summary.get("rejected_by_reason").get("hidden").asLong());
-        assertEquals("[\"with_mask\",\"without_mask\"]", summary.get("classes").toString());
+        assertEquals(EXPECTED.size(), summary.files());
+        assertEquals(accepted, summary.accepted());
+        assertEquals(EXPECTED.size() - accepted, summary.rejected());
+        assertEquals(1, summary.duplicates());
+        assertEquals(3, summary.rejectedByReason().get("hidden"));
+        assertEquals(List.of("with_mask", "without_mask"), summary.classes());
         long inSplits = 0;
         for (String split : new String[]{"train", "val", "test"}) {
             for (String label : new String[]{"with_mask", "without_mask"}) {
-                inSplits += summary.get("splits").get(split).get(label).asLong();
+                inSplits += summary.splits().get(split).get(label);
             }
         }
         assertEquals(accepted, inSplits);
         // 22 accepted with_mask images: 15 / 5 / 2 (rounded 70/20/10 per class)
-        assertEquals(15, summary.get("splits").get("train").get("with_mask").asLong());
-        assertEquals(5, summary.get("splits").get("val").get("with_mask").asLong());
+        assertEquals(15, summary.splits().get("train").get("with_mask"));
+        assertEquals(5, summary.splits().get("val").get("with_mask"));
     }
 
     @Test
@@ -292,6 +293,37 @@ class PrepareJobTest {
         assertTrue(failed.stderr().contains("only 1 class(es) hold decodable images [with_mask]")
                 && failed.stderr().contains("not_an_image=1"), failed.stderr());
         assertFalse(Files.exists(out));
+    }
+
+    /**
+     * The output is replaced only once decoding and planning succeeded: a re-run with prepare.overwrite=true that
+     * fails while decoding leaves the earlier output as it was (and moving the replacement earlier breaks this).
+     */
+    @Test
+    void aRerunThatFailsWhileDecodingLeavesTheEarlierOutputAsItWas() throws Exception {
+        Path good = tmp.resolve("good-input");
+        new SyntheticFaces(10).writeDataset(good, 3);
+        Path out = tmp.resolve("kept-out");
+        JobRunner.Outcome first = prepare(out, "prepare.input=" + good);
+        assertEquals(0, first.exitCode(), first.stderr());
+        String summary = Files.readString(out.resolve("summary.json"));
+        List<String> before;
+        try (java.util.stream.Stream<Path> all = Files.walk(out)) {
+            before = all.map(p -> out.relativize(p).toString()).sorted().toList();
+        }
+
+        Path bad = tmp.resolve("one-decodable-rerun");
+        Files.createDirectories(bad.resolve("with_mask"));
+        Files.write(bad.resolve("with_mask/a.jpg"), TestImages.encode(new SyntheticFaces(11).draw(true, 80), "jpg"));
+        Files.createDirectories(bad.resolve("without_mask"));
+        Files.writeString(bad.resolve("without_mask/notes.jpg"), "not an image");
+        JobRunner.Outcome failed = prepare(out, "prepare.input=" + bad, "prepare.overwrite=true");
+        assertEquals(1, failed.exitCode(), failed.stderr());
+        assertTrue(failed.stderr().contains("only 1 class(es) hold decodable images"), failed.stderr());
+        assertEquals(summary, Files.readString(out.resolve("summary.json")));
+        try (java.util.stream.Stream<Path> all = Files.walk(out)) {
+            assertEquals(before, all.map(p -> out.relativize(p).toString()).sorted().toList());
+        }
     }
 
     /** The pipeline checks every stage's output against every input, model and earlier output before Spark starts. */

@@ -3,9 +3,11 @@ package org.facemask.job;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.hadoop.conf.Configuration;
+import org.facemask.evaluate.EvaluationReport;
 import org.facemask.model.ModelDirectory;
 import org.facemask.model.OnnxExporter;
 import org.facemask.samples.SyntheticFaces;
+import org.facemask.storage.Json;
 import org.facemask.storage.Sha256;
 import org.facemask.testing.SharedFiles;
 import org.facemask.testing.TestImages;
@@ -116,11 +118,15 @@ class TrainJobTest {
         JobRunner.Outcome e = runMain(sparkArgs("evaluate", "evaluate.model=" + model, "evaluate.input=" + raw,
                 "evaluate.output=" + out));
         assertEquals(0, e.exitCode(), e.stderr());
-        JsonNode m = json(out.resolve("metrics.json"));
-        assertEquals(12, m.get("images").asInt());
-        assertEquals(2, m.get("undecodable").get("count").asInt());
-        assertTrue(m.get("undecodable").get("files").toString().contains("cut.jpg"));
-        assertTrue(m.get("accuracy").asDouble() >= 0.75, m.toString());
+        EvaluationReport m = ((EvaluateAction.ImagesResult) e.result()).report();
+        assertEquals(12, m.images());
+        assertEquals(2, m.undecodable().count());
+        assertTrue(m.undecodable().files().stream().anyMatch(f -> f.path().endsWith("cut.jpg")), m.toString());
+        assertTrue(m.accuracy() >= 0.75, m.toString());
+        // what the job returned is what metrics.json says
+        assertEquals(json(out.resolve("metrics.json")), Json.read(Json.write(EvaluationReport.read(out.toUri(),
+                new org.apache.hadoop.conf.Configuration()))));
+        assertEquals(m.undecodable(), EvaluationReport.read(out.toUri(), new org.apache.hadoop.conf.Configuration()).undecodable());
     }
 
     /**

@@ -1,4 +1,4 @@
-package org.facemask.score;
+package org.facemask.source;
 
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;

@@ -1,4 +1,4 @@
-package org.facemask.prepare;
+package org.facemask.source;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;

@@ -1,4 +1,4 @@
-package org.facemask.score;
+package org.facemask.source;
 
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;

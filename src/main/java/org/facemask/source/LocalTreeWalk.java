@@ -1,4 +1,4 @@
-package org.facemask.prepare;
+package org.facemask.source;
 
 import org.facemask.image.RejectReason;
 

@@ -1,9 +1,8 @@
-package org.facemask.score;
+package org.facemask.source;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.facemask.config.StorageUri;
-import org.facemask.prepare.InputFile;
 import org.facemask.testing.Shell;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

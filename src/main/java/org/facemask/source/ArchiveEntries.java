@@ -1,4 +1,4 @@
-package org.facemask.score;
+package org.facemask.source;
 
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -42,9 +42,9 @@ import java.util.zip.ZipException;
  * valid UTF-8 (as some writers leave them) is read as UTF-8. A zip whose central directory cannot be read
  * (a truncated upload) is read as a stream from its start instead, so the entries before the damage still count.
  */
-final class ArchiveEntries {
+public final class ArchiveEntries {
     /** Between an archive's path and an entry's name in a row's path: {@code /cams/day.zip!/a.jpg}. */
-    static final String SEPARATOR = "!/";
+    public static final String SEPARATOR = "!/";
     /** The zip standard's name encoding when an entry does not say UTF-8 (IBM PC code page 437). */
     private static final String ZIP_DEFAULT_ENCODING = "Cp437";
     /** A symbolic link's target is a path, never long; more is not read. */
@@ -53,7 +53,7 @@ final class ArchiveEntries {
     private ArchiveEntries() {
     }
 
-    interface EntryHandler {
+    public interface EntryHandler {
         /** A file entry, read whole: its size is {@code bytes.length}. */
         void file(String name, byte[] bytes);
 
@@ -67,7 +67,7 @@ final class ArchiveEntries {
     }
 
     /** The archive itself is damaged: the entries before the damage were handed over, the rest are lost. */
-    static final class DamagedArchiveException extends IOException {
+    public static final class DamagedArchiveException extends IOException {
         private static final long serialVersionUID = 1L;
 
         DamagedArchiveException(String message, Throwable cause) {
@@ -75,7 +75,7 @@ final class ArchiveEntries {
         }
     }
 
-    static boolean isArchive(String path) {
+    public static boolean isArchive(String path) {
         String p = path.toLowerCase(Locale.ROOT);
         return p.endsWith(".zip") || p.endsWith(".tar") || p.endsWith(".tar.gz") || p.endsWith(".tgz");
     }
@@ -85,7 +85,7 @@ final class ArchiveEntries {
      * archive's own row), and every prefix that names an archive and is followed by {@link #SEPARATOR} (the
      * archive its entry was read from). A folder named {@code cam!} is no archive, so its files are only themselves.
      */
-    static List<String> sourcesOf(String path) {
+    public static List<String> sourcesOf(String path) {
         List<String> sources = new ArrayList<>(List.of(path));
         for (int at = path.indexOf(SEPARATOR); at > 0; at = path.indexOf(SEPARATOR, at + 1)) {
             if (isArchive(path.substring(0, at))) {
@@ -103,7 +103,7 @@ final class ArchiveEntries {
      * @throws DamagedArchiveException when the archive breaks off: it says after which entry and why
      * @throws IOException             when the archive cannot be opened at all
      */
-    static int read(FileSystem fs, Path path, long maxEntryBytes, EntryHandler handler) throws IOException {
+    public static int read(FileSystem fs, Path path, long maxEntryBytes, EntryHandler handler) throws IOException {
         Entries entries = new Entries(handler, maxEntryBytes);
         String name = path.getName().toLowerCase(Locale.ROOT);
         if (name.endsWith(".zip")) {

@@ -1,11 +1,9 @@
-package org.facemask.score;
+package org.facemask.source;
 
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.facemask.image.RejectReason;
-import org.facemask.prepare.InputFile;
-import org.facemask.prepare.InputListing;
 import org.facemask.storage.Location;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +32,7 @@ public final class ScoreInputs {
         return input.getPath().matches(".*[*?\\[{].*");
     }
 
-    static List<InputFile> list(FileSystem fs, URI input) {
+    public static List<InputFile> list(FileSystem fs, URI input) {
         try {
             List<InputFile> listed = new ArrayList<>();
             if (isGlob(input) && "file".equals(fs.getScheme())) {
