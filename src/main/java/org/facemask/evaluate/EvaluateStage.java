@@ -4,7 +4,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.facemask.config.ImageSettings;
 import org.facemask.image.RgbImage;
@@ -12,7 +11,6 @@ import org.facemask.inference.ImageScorer;
 import org.facemask.model.Prediction;
 import org.facemask.inference.SparkInference;
 import org.facemask.prepare.PreparedColumns;
-import org.facemask.model.InferenceEngine;
 import org.facemask.storage.Json;
 import org.facemask.storage.Storage;
 import org.slf4j.Logger;
@@ -45,18 +43,7 @@ public final class EvaluateStage {
     }
 
     /**
-     * @param images columns path, label, pixels (prepared: already the network's size, so nothing is decoded and the
-     *               image settings only give the size)
-     */
-    public Predictions predict(Dataset<Row> images, ComputationGraph classifier, List<String> classes,
-                               InferenceEngine engine, int threads, int imageSize, int batchSize) {
-        try (SparkInference inference = new SparkInference(spark, classifier, engine, imageSize, threads)) {
-            return predict(images, inference, classes, batchSize);
-        }
-    }
-
-    /**
-     * @param images    as above
+     * @param images    columns path, label, pixels (prepared: already the network's size, so nothing is decoded)
      * @param inference the classifier on the executors, at the images' size; left open
      */
     public Predictions predict(Dataset<Row> images, SparkInference inference, List<String> classes, int batchSize) {

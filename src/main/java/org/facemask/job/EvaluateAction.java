@@ -5,7 +5,6 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.facemask.config.EvaluateSettings;
 import org.facemask.config.FacesSettings;
 import org.facemask.config.ImageSettings;
@@ -109,7 +108,6 @@ record EvaluateAction(PipelineConfig config, ModelDirectory directory, OutputLoc
         EvaluateSettings settings = config.evaluate();
         ModelSettings model = config.model();
         int size = directory.metadata().imageSize();
-        ComputationGraph network = directory.loadNetwork(hadoop);
         Dataset<Row> images;
         List<EvaluationReport.Undecodable.File> undecodable = new ArrayList<>();
         if (prepared != null) {
@@ -123,8 +121,10 @@ record EvaluateAction(PipelineConfig config, ModelDirectory directory, OutputLoc
             images = decodeFolder(spark, config.image().withSize(size), undecodable);
         }
         List<String> classes = directory.metadata().classes();
-        EvaluateStage.Predictions p = new EvaluateStage(spark).predict(images, network, classes, model.engine(),
-                model.inferenceThreads(), size, model.inferenceBatch());
+        EvaluateStage.Predictions p;
+        try (SparkInference inference = classifier(spark, hadoop)) {
+            p = new EvaluateStage(spark).predict(images, inference, classes, model.inferenceBatch());
+        }
         Metrics metrics = Metrics.compute(classes, p.truth(), p.probabilities());
         EvaluationReport report = EvaluationReport.of(metrics, p.unknownLabel(),
                 EvaluationReport.Undecodable.of(undecodable), directory.metadata().version(),
@@ -143,6 +143,13 @@ record EvaluateAction(PipelineConfig config, ModelDirectory directory, OutputLoc
         return new ImagesResult(report, settings.output());
     }
 
+    /** The model's network for the executors: train's model.onnx as it is, exported only for an older directory. */
+    private SparkInference classifier(SparkSession spark, Configuration hadoop) {
+        ModelSettings model = config.model();
+        return new SparkInference(spark, directory.networkFor(model.engine(), hadoop), model.engine(),
+                directory.metadata().imageSize(), model.inferenceThreads());
+    }
+
     /** evaluate.input holds images/ and Pascal VOC annotations/: every face found, classified and matched. */
     private FacesResult evaluateFaces(SparkSession spark, Configuration hadoop) {
         EvaluateSettings settings = config.evaluate();
@@ -150,8 +157,7 @@ record EvaluateAction(PipelineConfig config, ModelDirectory directory, OutputLoc
         List<String> classes = directory.metadata().classes();
         DetectorModel detector = DetectorModel.load(faces, hadoop);
         FaceEvaluation.Result result;
-        try (SparkInference classifier = new SparkInference(spark, directory.loadNetwork(hadoop), model.engine(),
-                directory.metadata().imageSize(), model.inferenceThreads())) {
+        try (SparkInference classifier = classifier(spark, hadoop)) {
             result = FaceEvaluation.run(spark, settings.input(), detector, classifier,
                     config.image().withSize(directory.metadata().imageSize()), classes, model.inferenceBatch());
         }
