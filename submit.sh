@@ -12,7 +12,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 JAR="$HERE/target/facemask-pipeline.jar"
 MAIN=org.facemask.job.Main
-JOBS="pipeline prepare featurize train evaluate score"
+JOBS="pipeline prepare featurize train evaluate score stream"
 
 usage() {
   cat >&2 <<USAGE

@@ -34,6 +34,7 @@ public final class Main {
         register(new EvaluateJob());
         register(new PipelineJob());
         register(new ScoreJob());
+        register(new StreamJob());
     }
 
     private Main() {
