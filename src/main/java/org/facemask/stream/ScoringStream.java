@@ -131,8 +131,13 @@ public final class ScoringStream implements AutoCloseable {
         }
         progress.watch(query.id());
         LOG.info("watching {} every {} s (at most {} files a batch) with model {}; rows to {}, checkpoint {}",
-                settings.input(), settings.trigger().toMillis() / 1000.0, settings.maxFilesPerTrigger(), modelVersion,
-                settings.output(), settings.checkpoint());
+                shown(settings.input()), settings.trigger().toMillis() / 1000.0, settings.maxFilesPerTrigger(),
+                modelVersion, shown(settings.output()), shown(settings.checkpoint()));
+    }
+
+    /** A location as the operator wrote it (no %20 for a space). */
+    static String shown(URI location) {
+        return new org.apache.hadoop.fs.Path(location).toString();
     }
 
     public StreamingQuery query() {
@@ -213,8 +218,8 @@ public final class ScoringStream implements AutoCloseable {
             query.stop();
             LOG.info("stopped; {}; task-seconds: read {}, decode+resize {}, inference {}",
                     query.lastProgress() == null ? "no batch ran" : "the last batch was " + query.lastProgress().batchId(),
-                    timers.read().value() / 1_000_000_000L, timers.decode().value() / 1_000_000_000L,
-                    timers.inference().value() / 1_000_000_000L);
+                    String.format("%.1f", timers.read().value() / 1e9), String.format("%.1f", timers.decode().value() / 1e9),
+                    String.format("%.1f", timers.inference().value() / 1e9));
         } catch (TimeoutException e) {
             throw new IllegalStateException("the stream did not stop: " + e.getMessage(), e);
         } finally {

@@ -39,15 +39,16 @@ final class StreamStart {
                 throw new IllegalStateException(file + " has no " + SINCE + "; delete it to score every file not yet "
                         + "seen, or put back the one the first start wrote");
             }
-            LOG.info("restart with checkpoint {}: files modified before {} are skipped, as at its first start "
-                    + "(stream.start is read only then)", checkpoint, Instant.ofEpochMilli(from));
+            LOG.info("restart with checkpoint {}: {}, as at its first start (stream.start is read only then)",
+                    ScoringStream.shown(checkpoint), from == 0 ? "every file not yet seen is scored"
+                            : "files modified before " + Instant.ofEpochMilli(from) + " are skipped");
             return from;
         }
         // a checkpoint Spark already wrote, without our file: Spark remembers what it saw, so nothing more is skipped
         boolean used = Storage.exists(Storage.child(checkpoint, "offsets"), conf);
         long from = start == StreamSettings.Start.LATEST && !used ? now : 0;
         Json.writeFile(file, Map.of(SINCE, from, "stream_start", start.name().toLowerCase(java.util.Locale.ROOT)), conf);
-        LOG.info("first start with checkpoint {}: {}", checkpoint, from == 0 ? "every file in the landing location is "
+        LOG.info("first start with checkpoint {}: {}", ScoringStream.shown(checkpoint), from == 0 ? "every file in the landing location is "
                 + "scored" : "files modified before " + Instant.ofEpochMilli(from) + " are skipped (stream.start=latest)");
         return from;
     }

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Near-real-time scoring: latency and sustained throughput of the stream job at steady arrival rates, local mode.
+#   src/bench/stream-latency.sh [model dir] [rates, images/s, default "20 50 100"] [seconds per rate, default 180] [key=value ...]
+# Further key=value settings go to the stream job (e.g. stream.trigger=2s, model.engine=dl4j).
+# Without a model dir it first trains one (prepare + 3 epochs of the head on ../shared/datasets/face-mask-dev).
+# For each rate: a fresh landing folder, output and checkpoint; the stream job started and waited for; then dev-set
+# images copied into the landing folder at that rate (each written under a hidden name and renamed in, as an
+# uploader should) for the given time; then the stream is given until every file is committed, and stopped with
+# SIGTERM. Prints the job's per-batch lines (first and last three) and, from the output itself (StreamLatency), the
+# latency from each file's modification time to its batch's commit (p50, p95, max) and the sustained rate.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+require_test_classes # StreamLatency is a test-scope class
+make_workdir
+echo "cores: $(nproc)"
+model="${1:-}"
+rates="${2:-20 50 100}"
+seconds="${3:-180}"
+shift $(( $# < 3 ? $# : 3 ))
+if [ -z "$model" ]; then
+  model="$work/model"
+  "$HERE/submit.sh" prepare "prepare.input=$DEV" "prepare.output=$work/prepared" 2>&1 | grep "prepare done"
+  "$HERE/submit.sh" train "train.input=$work/prepared" "train.output=$model" train.epochs=3 \
+    "${HEAD_ONLY[@]}" "model.base.weights=$WEIGHTS" 2>&1 | grep "test accuracy"
+fi
+mapfile -t images < <(find "$DEV" -type f -name '*.jpg' | sort)
+echo "${#images[@]} dev images to copy (cycled)"
+
+# waits until the log has a line matching $2, or fails after $3 seconds
+wait_for() {
+  local deadline=$(( $(date +%s) + $3 ))
+  until grep -q -E "$2" "$1"; do
+    if [ "$(date +%s)" -gt "$deadline" ]; then echo "timed out waiting for '$2' in $1:" >&2; tail -20 "$1" >&2; return 1; fi
+    sleep 0.5
+  done
+}
+
+for rate in $rates; do
+  run="$work/rate-$rate"
+  mkdir -p "$run/landing"
+  log="$run/stream.log"
+  "$HERE/submit.sh" stream "score.model=$model" "stream.input=$run/landing" "stream.output=$run/scores" \
+    "stream.checkpoint=$run/checkpoint" stream.start=earliest "$@" > "$log" 2>&1 &
+  stream_pid=$!
+  wait_for "$log" "ScoringStream: watching" 300
+  total=$(( rate * seconds ))
+  echo "rate $rate images/s for $seconds s: $total files"
+  start_ns=$(date +%s%N)
+  for (( i = 0; i < total; i++ )); do
+    # file i is due at start + i/rate: sleep until then, so the rate holds however long a copy takes
+    due_ns=$(( start_ns + i * 1000000000 / rate ))
+    now_ns=$(date +%s%N)
+    if [ "$due_ns" -gt "$now_ns" ]; then sleep "$(printf '0.%09d' $(( due_ns - now_ns )))"; fi
+    src="${images[$(( i % ${#images[@]} ))]}"
+    cp "$src" "$run/landing/.$i.jpg.part" && mv "$run/landing/.$i.jpg.part" "$run/landing/$i.jpg"
+  done
+  copy_s=$(echo "($(date +%s%N) - $start_ns) / 1000000000" | bc -l)
+  printf "copied %d files in %.1f s (%.1f files/s offered)\n" "$total" "$copy_s" "$(echo "$total / $copy_s" | bc -l)"
+  # every file committed: the batch lines' file counts add up to the files copied
+  deadline=$(( $(date +%s) + 600 ))
+  until [ "$(grep -oE 'BatchProgress: batch [0-9]+: [0-9]+ files' "$log" | awk '{ n += $4 } END { print n + 0 }')" -ge "$total" ]; do
+    if [ "$(date +%s)" -gt "$deadline" ] || ! kill -0 "$stream_pid" 2>/dev/null; then
+      echo "the stream did not commit all $total files:" >&2; tail -20 "$log" >&2; kill -TERM "$stream_pid" 2>/dev/null || true; exit 1
+    fi
+    sleep 1
+  done
+  kill -TERM "$stream_pid"
+  wait "$stream_pid" || true # 143: stopped by SIGTERM, after the batch in flight
+  grep "BatchProgress: batch" "$log" | head -3
+  echo "..."
+  grep "BatchProgress: batch" "$log" | tail -3
+  java -Xmx1g -cp "$BENCH_CP" -Dlog4j2.level=off org.facemask.bench.StreamLatency "$run/scores" 2>/dev/null \
+    | sed "s/^/rate $rate images\/s, /"
+done
