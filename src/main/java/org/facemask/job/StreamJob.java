@@ -31,9 +31,9 @@ final class StreamJob implements Job {
     public Run plan(PipelineConfig config) {
         StreamSettings settings = config.stream();
         Configuration hadoop = Storage.hadoopConf(config.spark().conf());
-        ModelDirectory directory = ModelDirectory.open("score.model", settings.model(), hadoop);
         FacesSettings faces = settings.faces() ? StorageChecks.requireDetectorFiles(config.faces(), hadoop) : null;
         checkLocations(settings, faces, hadoop);
+        ModelDirectory directory = ModelDirectory.open("score.model", settings.model(), hadoop);
         return spark -> {
             DetectorModel detector = faces == null ? null : DetectorModel.load(faces, spark.sparkContext().hadoopConfiguration());
             try (ScoringStream stream = ScoringStream.start(spark, directory, config.model(), config.image(), settings,
