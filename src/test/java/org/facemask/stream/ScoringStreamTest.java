@@ -203,6 +203,7 @@ class ScoringStreamTest {
         Process slow = runUntil(child(where, "slow"), StreamChild.inside(BatchCommit.Step.STAGED, 1), "slow");
         slow.destroy(); // SIGTERM, inside batch 1
         assertTrue(slow.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(143, slow.exitValue(), "the exit status of a JVM ended by SIGTERM");
         String log = Files.readString(tmp.resolve("child-slow.log"));
         assertTrue(log.contains(StreamChild.STOPPED), log);
         assertEquals(batch0Written, Files.getLastModifiedTime(batch0).toMillis(), "the replayed batch 0 was not written again");
