@@ -13,16 +13,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 require_test_classes # StreamLatency is a test-scope class
 make_workdir
 echo "cores: $(nproc)"
-model="${1:-}"
+model="$(model_or_train "${1:-}")"
 rates="${2:-20 50 100}"
 seconds="${3:-180}"
 shift $(( $# < 3 ? $# : 3 ))
-if [ -z "$model" ]; then
-  model="$work/model"
-  "$HERE/submit.sh" prepare "prepare.input=$DEV" "prepare.output=$work/prepared" 2>&1 | grep "prepare done"
-  "$HERE/submit.sh" train "train.input=$work/prepared" "train.output=$model" train.epochs=3 \
-    "${HEAD_ONLY[@]}" "model.base.weights=$WEIGHTS" 2>&1 | grep "test accuracy"
-fi
 mapfile -t images < <(find "$DEV" -type f -name '*.jpg' | sort)
 echo "${#images[@]} dev images to copy (cycled)"
 

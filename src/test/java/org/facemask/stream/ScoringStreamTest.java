@@ -47,6 +47,19 @@ class ScoringStreamTest {
         model = StreamFixture.trainModel(tmp);
     }
 
+    /** A landing folder with {@code files} photos {@code <prefix>0.jpg}, ... in it, an output and a checkpoint of its own. */
+    private record Landing(Path folder, Path output, Path checkpoint, Set<String> expected) {
+        static Landing of(String name, String prefix, int files, StreamFixture images) throws IOException {
+            Landing run = new Landing(Files.createDirectories(tmp.resolve("landing " + name)),
+                    tmp.resolve("scores " + name), tmp.resolve("checkpoint-" + name), new TreeSet<>());
+            for (int i = 0; i < files; i++) {
+                StreamFixture.land(run.folder(), prefix + i + ".jpg", images.photo());
+                run.expected().add(prefix + i + ".jpg");
+            }
+            return run;
+        }
+    }
+
     private static PipelineConfig config(Path landing, Path output, Path checkpoint, String start) {
         return PipelineConfig.load(null, List.of("score.model=" + model, "stream.input=" + landing,
                 "stream.output=" + output, "stream.checkpoint=" + checkpoint, "stream.trigger=200ms",
@@ -136,17 +149,10 @@ class ScoringStreamTest {
      */
     @Test
     void aBatchFailingAfterItsStagingWriteOrItsCommitIsReplayedIntoOneRowPerFile() throws Exception {
-        Path landing = Files.createDirectories(tmp.resolve("landing two"));
-        Path output = tmp.resolve("replayed scores");
-        Path checkpoint = tmp.resolve("checkpoint-two");
         StreamFixture images = new StreamFixture();
-        Set<String> expected = new TreeSet<>();
-        for (int i = 0; i < 4; i++) {
-            StreamFixture.land(landing, "old" + i + ".jpg", images.photo());
-            expected.add("old" + i + ".jpg");
-        }
+        Landing run = Landing.of("two", "old", 4, images);
         try (SparkSession spark = StreamFixture.session()) {
-            PipelineConfig config = config(landing, output, checkpoint, "earliest");
+            PipelineConfig config = config(run.folder(), run.output(), run.checkpoint(), "earliest");
             for (BatchCommit.Step failAt : BatchCommit.Step.values()) {
                 try (ScoringStream failing = start(spark, config, (step, batchId) -> {
                     if (step == failAt) {
@@ -155,13 +161,13 @@ class ScoringStreamTest {
                 })) {
                     assertThrows(Exception.class, () -> failing.query().processAllAvailable());
                 }
-                StreamFixture.land(landing, "new-" + failAt + ".jpg", images.photo());
-                expected.add("new-" + failAt + ".jpg");
+                StreamFixture.land(run.folder(), "new-" + failAt + ".jpg", images.photo());
+                run.expected().add("new-" + failAt + ".jpg");
             }
             try (ScoringStream restarted = start(spark, config, BatchCommit.Hook.NONE)) {
                 restarted.query().processAllAvailable();
             }
-            assertEquals(expected, StreamFixture.rowsByPath(spark, output, landing).keySet());
+            assertEquals(run.expected(), StreamFixture.rowsByPath(spark, run.output(), run.folder()).keySet());
         }
     }
 
@@ -172,16 +178,12 @@ class ScoringStreamTest {
      */
     @Test
     void aDriverKilledInsideABatchAndRestartedWritesOneRowPerFile() throws Exception {
-        Path landing = Files.createDirectories(tmp.resolve("landing three"));
-        Path output = tmp.resolve("killed scores");
-        Path checkpoint = tmp.resolve("checkpoint-three");
         StreamFixture images = new StreamFixture();
-        Set<String> expected = new TreeSet<>();
-        for (int i = 0; i < 5; i++) {
-            StreamFixture.land(landing, "a" + i + ".jpg", images.photo());
-            expected.add("a" + i + ".jpg");
-        }
-        String[] where = {model.toString(), landing.toString(), output.toString(), checkpoint.toString()};
+        Landing run = Landing.of("three", "a", 5, images);
+        Path landing = run.folder();
+        Path output = run.output();
+        Set<String> expected = run.expected();
+        String[] where = {model.toString(), landing.toString(), output.toString(), run.checkpoint().toString()};
 
         Process staged = runUntil(child(where, "STAGED"), StreamChild.inside(BatchCommit.Step.STAGED, 0), "staged");
         staged.destroyForcibly(); // SIGKILL
