@@ -13,12 +13,15 @@ import java.util.Map;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.input_file_name;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 
 /**
- * StreamLatency OUTPUT: what the stream job's output says of its latency and throughput, from every row rather than
+ * StreamLatency OUTPUT [LEFT_OUT]: what the stream job's output says of its latency and throughput, from every row rather than
  * the per-batch log lines: a file's latency is from its modification time to the commit of its batch (the
  * modification time of the batch's Parquet file, which the commit renames into place). Prints files, errors, the
  * p50/p95/max latency, and the sustained rate: files over the time from the first file landing to the last commit.
+ * Rows whose path ends with {@code /LEFT_OUT} (the benchmark's warm-up file) are left out.
  * Used by src/bench/stream-latency.sh.
  */
 public final class StreamLatency {
@@ -27,7 +30,9 @@ public final class StreamLatency {
 
     public static void main(String[] args) throws Exception {
         try (SparkSession spark = SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false").getOrCreate()) {
+            String leftOut = args.length > 1 ? "/" + args[1] : null;
             List<Row> rows = spark.read().parquet(args[0])
+                    .where(leftOut == null ? lit(true) : not(col("path").endsWith(leftOut)))
                     .select(col("modification_time"), col("error"), input_file_name().alias("file")).collectAsList();
             Map<String, Long> committed = new HashMap<>();
             double[] latencies = new double[rows.size()];
