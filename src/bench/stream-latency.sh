@@ -28,6 +28,8 @@ wait_for() {
   done
 }
 
+# the Java 17 flags Spark needs (StreamLatency reads the output with Spark), taken from submit.sh's OPENS lines
+eval "$(sed -n '/^OPENS=(/,/^OPENS+=(-Dorg/p' "$HERE/submit.sh")"
 WARMUP=warm-up.jpg
 for rate in $rates; do
   run="$work/rate-$rate"
@@ -57,6 +59,6 @@ for rate in $rates; do
   wait "$stream_pid" || true # 143: stopped by SIGTERM, after the batch in flight
   grep "BatchProgress: batch" "$log" > "$run/batches"
   head -3 "$run/batches"; echo "..."; tail -3 "$run/batches"
-  java -Xmx1g -cp "$BENCH_CP" -Dlog4j2.level=off org.facemask.bench.StreamLatency "$run/scores" "$WARMUP" \
+  java -Xmx1g "${OPENS[@]}" -cp "$BENCH_CP" -Dlog4j2.level=off org.facemask.bench.StreamLatency "$run/scores" "$WARMUP" \
     | sed "s/^/rate $rate images\/s, /"
 done
