@@ -25,11 +25,12 @@ import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.sql.Timestamp;
-import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
@@ -72,6 +73,8 @@ public final class ScoringStream implements AutoCloseable {
     private final ReentrantLock inFlight = new ReentrantLock();
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private StreamingQuery query;
+    /** The query, once start() has returned it: its first batch may run before. */
+    private final java.util.concurrent.CompletableFuture<StreamingQuery> started = new java.util.concurrent.CompletableFuture<>();
 
     private ScoringStream(SparkSession spark, StreamSettings settings, SparkInference inference,
                           ImageScorer.Setup scoring, String modelVersion, long scoredFrom, BatchCommit commit) {
@@ -129,6 +132,7 @@ public final class ScoringStream implements AutoCloseable {
         } catch (TimeoutException e) {
             throw new IllegalStateException("the stream over " + settings.input() + " did not start: " + e.getMessage(), e);
         }
+        started.complete(query);
         progress.watch(query.id());
         LOG.info("watching {} every {} s (at most {} files a batch) with model {}; rows to {}, checkpoint {}",
                 shown(settings.input()), settings.trigger().toMillis() / 1000.0, settings.maxFilesPerTrigger(),
@@ -145,7 +149,8 @@ public final class ScoringStream implements AutoCloseable {
     }
 
     /** One micro-batch: its new files scored and committed, or found committed by an attempt before a restart. */
-    private void scoreBatch(Dataset<Row> landed, long batchId) throws InterruptedException {
+    private void scoreBatch(Dataset<Row> landed, long batchId) throws InterruptedException, ExecutionException {
+        UUID queryId = started.get().id();
         inFlight.lockInterruptibly();
         try {
             List<Row> listed = landed.collectAsList();
@@ -153,7 +158,8 @@ public final class ScoringStream implements AutoCloseable {
                 return;
             }
             Timestamp batchTime = listed.get(0).getTimestamp(3);
-            LocalDate runDate = batchTime.toInstant().atOffset(ZoneOffset.UTC).toLocalDate();
+            BatchCommit.Batch batch = new BatchCommit.Batch(queryId, batchId,
+                    batchTime.toInstant().atOffset(ZoneOffset.UTC).toLocalDate());
             List<InputFile> files = new ArrayList<>();
             for (Row r : listed) {
                 long modified = r.getTimestamp(1).getTime();
@@ -163,8 +169,8 @@ public final class ScoringStream implements AutoCloseable {
             }
             files.sort(Comparator.comparing(InputFile::path));
             long skipped = listed.size() - files.size();
-            if (commit.isCommitted(batchId, runDate)) {
-                commit.discardStaging(batchId);
+            if (commit.isCommitted(batch)) {
+                commit.discardStaging(batch);
                 progress.committed(batchId, BatchProgress.Committed.replayed(files.size(), skipped));
                 return;
             }
@@ -172,10 +178,10 @@ public final class ScoringStream implements AutoCloseable {
                 progress.committed(batchId, BatchProgress.Committed.of(0, skipped, 0, 0, 0, new long[0]));
                 return;
             }
-            URI staged = commit.stage(batchId, ScoredFiles.rows(spark, files, settings.partitions(), scoring, timers,
+            URI staged = commit.stage(batch, ScoredFiles.rows(spark, files, settings.partitions(), scoring, timers,
                     settings.maxEntryBytes(), modelVersion, batchTime));
             ScoredFiles.Counts counts = ScoredFiles.countWritten(spark, staged, scoring.detector() != null);
-            commit.commit(batchId, runDate);
+            commit.commit(batch);
             progress.committed(batchId, BatchProgress.Committed.of(files.size(), skipped, counts.rows(),
                     counts.errors(), System.currentTimeMillis(),
                     files.stream().mapToLong(InputFile::modificationTime).toArray()));

@@ -1,5 +1,6 @@
 package org.facemask.stream;
 
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.facemask.config.PipelineConfig;
@@ -118,7 +119,7 @@ class ScoringStreamTest {
             List<String> visible = files.filter(Files::isRegularFile).map(p -> output.relativize(p).toString())
                     .filter(p -> !p.startsWith("_") && !p.contains("/.")).toList();
             assertFalse(visible.isEmpty());
-            assertTrue(visible.stream().allMatch(p -> p.matches("run_date=\\d{4}-\\d\\d-\\d\\d/batch-\\d+\\.parquet")), visible.toString());
+            assertTrue(visible.stream().allMatch(p -> p.matches("run_date=\\d{4}-\\d\\d-\\d\\d/batch-\\d+-[0-9a-f-]{36}\\.parquet")), visible.toString());
         }
         assertTrue(!Files.exists(output.resolve(BatchCommit.STAGING))
                 || Files.list(output.resolve(BatchCommit.STAGING)).findAny().isEmpty());
@@ -168,6 +169,16 @@ class ScoringStreamTest {
                 restarted.query().processAllAvailable();
             }
             assertEquals(run.expected(), StreamFixture.rowsByPath(spark, run.output(), run.folder()).keySet());
+
+            // a new checkpoint on the same output is a new query: it scores every file again (a second row each),
+            // and its batch 0 is not mistaken for the first query's committed batch 0
+            try (ScoringStream anew = start(spark, config(run.folder(), run.output(), tmp.resolve("checkpoint-anew"),
+                    "earliest"), BatchCommit.Hook.NONE)) {
+                anew.query().processAllAvailable();
+            }
+            Dataset<Row> rows = spark.read().parquet(run.output().toString());
+            assertEquals(2L * run.expected().size(), rows.count());
+            assertEquals(run.expected().size(), rows.select("path").distinct().count());
         }
     }
 
@@ -188,13 +199,15 @@ class ScoringStreamTest {
         Process staged = runUntil(child(where, "STAGED"), StreamChild.inside(BatchCommit.Step.STAGED, 0), "staged");
         staged.destroyForcibly(); // SIGKILL
         assertTrue(staged.waitFor(60, TimeUnit.SECONDS));
-        assertTrue(Files.isDirectory(output.resolve(BatchCommit.STAGING).resolve("batch-0")), "killed after staging");
+        try (Stream<Path> staged = Files.list(output.resolve(BatchCommit.STAGING))) {
+            assertTrue(staged.anyMatch(p -> p.getFileName().toString().startsWith("batch-0-")), "killed after staging");
+        }
         assertEquals(Set.of(), committedFiles(output), "a reader sees nothing of a batch not committed");
 
         Process committed = runUntil(child(where, "COMMITTED"), StreamChild.inside(BatchCommit.Step.COMMITTED, 0), "committed");
         committed.destroyForcibly();
         assertTrue(committed.waitFor(60, TimeUnit.SECONDS));
-        Path batch0 = committedFiles(output).stream().filter(p -> p.getFileName().toString().equals("batch-0.parquet"))
+        Path batch0 = committedFiles(output).stream().filter(p -> p.getFileName().toString().startsWith("batch-0-"))
                 .findFirst().orElseThrow();
         long batch0Written = Files.getLastModifiedTime(batch0).toMillis();
 
