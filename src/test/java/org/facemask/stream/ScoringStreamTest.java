@@ -199,8 +199,8 @@ class ScoringStreamTest {
         Process staged = runUntil(child(where, "STAGED"), StreamChild.inside(BatchCommit.Step.STAGED, 0), "staged");
         staged.destroyForcibly(); // SIGKILL
         assertTrue(staged.waitFor(60, TimeUnit.SECONDS));
-        try (Stream<Path> staged = Files.list(output.resolve(BatchCommit.STAGING))) {
-            assertTrue(staged.anyMatch(p -> p.getFileName().toString().startsWith("batch-0-")), "killed after staging");
+        try (Stream<Path> stagedBatches = Files.list(output.resolve(BatchCommit.STAGING))) {
+            assertTrue(stagedBatches.anyMatch(p -> p.getFileName().toString().startsWith("batch-0-")), "killed after staging");
         }
         assertEquals(Set.of(), committedFiles(output), "a reader sees nothing of a batch not committed");
 
