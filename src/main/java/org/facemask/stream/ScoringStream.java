@@ -30,9 +30,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 import static org.apache.spark.sql.functions.col;
@@ -71,10 +73,10 @@ public final class ScoringStream implements AutoCloseable {
     private final ScoredFiles.Timers timers;
     /** Held while a batch scores and commits: a stop waits for it. */
     private final ReentrantLock inFlight = new ReentrantLock();
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
-    private StreamingQuery query;
+    private final AtomicBoolean closed = new AtomicBoolean();
     /** The query, once start() has returned it: its first batch may run before. */
-    private final java.util.concurrent.CompletableFuture<StreamingQuery> started = new java.util.concurrent.CompletableFuture<>();
+    private final CompletableFuture<StreamingQuery> started = new CompletableFuture<>();
+    private StreamingQuery query;
 
     private ScoringStream(SparkSession spark, StreamSettings settings, SparkInference inference,
                           ImageScorer.Setup scoring, String modelVersion, long scoredFrom, BatchCommit commit) {

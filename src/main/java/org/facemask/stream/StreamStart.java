@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -47,7 +48,7 @@ final class StreamStart {
         // a checkpoint Spark already wrote, without our file: Spark remembers what it saw, so nothing more is skipped
         boolean used = Storage.exists(Storage.child(checkpoint, "offsets"), conf);
         long from = start == StreamSettings.Start.LATEST && !used ? now : 0;
-        Json.writeFile(file, Map.of(SINCE, from, "stream_start", start.name().toLowerCase(java.util.Locale.ROOT)), conf);
+        Json.writeFile(file, Map.of(SINCE, from, "stream_start", start.name().toLowerCase(Locale.ROOT)), conf);
         LOG.info("first start with checkpoint {}: {}", ScoringStream.shown(checkpoint), from == 0 ? "every file in the landing location is "
                 + "scored" : "files modified before " + Instant.ofEpochMilli(from) + " are skipped (stream.start=latest)");
         return from;
