@@ -91,6 +91,11 @@ class ScoringStreamTest {
             }
             StreamFixture.land(landing, "burst.zip", images.zipOfPhotos(2));
             expected.addAll(List.of("burst.zip!/e0.jpg", "burst.zip!/e1.jpg"));
+            // a camera's own sub-folder, landed whole (written as a hidden folder, then renamed)
+            Path hiddenFolder = Files.createDirectories(landing.resolve(".cam 9"));
+            Files.write(hiddenFolder.resolve("sub.jpg"), images.photo());
+            Files.move(hiddenFolder, landing.resolve("cam 9"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            expected.add("cam 9/sub.jpg");
             stream.query().processAllAvailable();
             assertEquals(expected, StreamFixture.rowsByPath(spark, output, landing).keySet());
 
