@@ -34,3 +34,13 @@ print_marginal() {
   paste "$2" "$3" | sed -E "$4" \
     | awk -v e="$1" '{ printf "%s marginal: %d more images in %.1f s more = %.0f images/s\n", e, $3 - $1, $4 - $2, ($3 - $1) / ($4 - $2) }'
 }
+
+# MODEL: prints MODEL when given; else trains one on the dev set (prepare + 3 epochs of the head) in $work and
+# prints its folder
+model_or_train() {
+  if [ -n "$1" ]; then echo "$1"; return; fi
+  "$HERE/submit.sh" prepare "prepare.input=$DEV" "prepare.output=$work/prepared" 2>&1 | grep "prepare done" >&2
+  "$HERE/submit.sh" train "train.input=$work/prepared" "train.output=$work/model" train.epochs=3 \
+    "${HEAD_ONLY[@]}" "model.base.weights=$WEIGHTS" 2>&1 | grep "test accuracy" >&2
+  echo "$work/model"
+}

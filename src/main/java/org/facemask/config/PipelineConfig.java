@@ -24,7 +24,7 @@ import java.util.function.Function;
  */
 public final class PipelineConfig {
     /** Top-level namespaces this project owns; everything else in the merged config is ignored. */
-    static final Set<String> NAMESPACES = Set.of("spark", "image", "prepare", "model", "featurize", "train", "evaluate", "score", "faces");
+    static final Set<String> NAMESPACES = Set.of("spark", "image", "prepare", "model", "featurize", "train", "evaluate", "score", "stream", "faces");
     /** Free-form maps whose keys are passed through (Spark settings), so not checked against reference.conf. */
     private static final Set<String> OPEN_MAPS = Set.of("spark.conf");
 
@@ -146,6 +146,12 @@ public final class PipelineConfig {
 
     public ScoreSettings score() {
         return section("score", ScoreSettings::from);
+    }
+
+    /** The stream job's settings, with the score section's model and scoring settings. */
+    public StreamSettings stream() {
+        Config score = section("score", c -> c);
+        return section("stream", c -> StreamSettings.from(c, score));
     }
 
     public FacesSettings faces() {

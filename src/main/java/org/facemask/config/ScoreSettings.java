@@ -50,7 +50,7 @@ public record ScoreSettings(URI model, URI input, URI output, LocalDate runDate,
                 positiveDuration(c, "lock-timeout"));
     }
 
-    private static long maxEntryBytes(Config c) {
+    static long maxEntryBytes(Config c) {
         long bytes = c.getBytes("max-entry-bytes");
         if (bytes < 1 || bytes > MAX_ENTRY_BYTES_LIMIT) {
             throw new ConfigError("score.max-entry-bytes must be between 1 byte and 1GiB (" + MAX_ENTRY_BYTES_LIMIT

@@ -39,7 +39,9 @@ public final class Main {
             new Job("pipeline", "prepare, then train, then evaluate (train.input, evaluate.* default to the stage before), "
                     + "then score score.input with score.model when score.input is set", PipelineAction::check),
             new Job("score", "score image folders and archives into Parquet, one row per image (or per face), safe to "
-                    + "re-run, incremental", ScoreAction::check));
+                    + "re-run, incremental", ScoreAction::check),
+            new Job("stream", "score files as they land in a folder (Structured Streaming), exactly once across restarts; "
+                    + "SIGTERM stops after the batch in flight", StreamAction::check));
 
     private Main() {
     }

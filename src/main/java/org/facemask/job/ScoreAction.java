@@ -20,8 +20,11 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@code score}: bulk scoring of image folders and archives into a run_date-partitioned Parquet dataset. */
-/** @param faces the detector's settings, or null when whole images are scored */
+/**
+ * {@code score}: bulk scoring of image folders and archives into a run_date-partitioned Parquet dataset.
+ *
+ * @param faces the detector's settings, or null when whole images are scored
+ */
 record ScoreAction(ScoreSettings settings, ImageSettings image, ModelSettings model, ModelDirectory directory,
                    FacesSettings faces) implements Action<ScoreAction.Result> {
     /**

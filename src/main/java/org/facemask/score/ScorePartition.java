@@ -5,7 +5,6 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
-import org.apache.spark.util.LongAccumulator;
 import org.facemask.inference.ImageScorer;
 import org.facemask.model.Prediction;
 import org.facemask.source.InputFile;
@@ -27,15 +26,11 @@ final class ScorePartition implements FlatMapFunction<Iterator<InputFile>, Row> 
     private static final long serialVersionUID = 1L;
     private final BroadcastHadoopConf hadoop;
     private final ImageScorer.Setup scoring;
-    private final Timers timers;
+    private final ScoredFiles.Timers timers;
     /** Archive entries larger than this are a row with the reason, never buffered (score.max-entry-bytes). */
     private final long maxEntryBytes;
 
-    /** Task-seconds per phase, for the run's closing log line and the benchmark. */
-    record Timers(LongAccumulator read, LongAccumulator decode, LongAccumulator inference) implements java.io.Serializable {
-    }
-
-    ScorePartition(BroadcastHadoopConf hadoop, ImageScorer.Setup scoring, Timers timers, long maxEntryBytes) {
+    ScorePartition(BroadcastHadoopConf hadoop, ImageScorer.Setup scoring, ScoredFiles.Timers timers, long maxEntryBytes) {
         this.hadoop = hadoop;
         this.scoring = scoring;
         this.timers = timers;

@@ -3,9 +3,6 @@ package org.facemask.score;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -26,7 +23,6 @@ import org.facemask.model.ModelMetadata;
 import org.facemask.source.InputFile;
 import org.facemask.report.ClassificationReport;
 import org.facemask.report.ScoreReport;
-import org.facemask.storage.BroadcastHadoopConf;
 import org.facemask.storage.Storage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,18 +32,13 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.sql.Timestamp;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.facemask.source.ScoreInputs;
-import org.facemask.source.FilePartitions;
 import org.facemask.source.ArchiveEntries;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
@@ -68,7 +59,6 @@ import static org.apache.spark.sql.functions.udf;
 public final class ScoreStage {
     public static final String RUN_DATE = "run_date";
     private static final Logger LOG = LoggerFactory.getLogger(ScoreStage.class);
-    private static final int FILES_PER_PARTITION = 64;
 
     private final SparkSession spark;
     private final Configuration hadoop;
@@ -114,39 +104,24 @@ public final class ScoreStage {
                 settings.input(), String.format("%.1f", listSeconds), listed.size() - todo.size(), meta.version(), todo.size());
 
         long scoreStart = System.nanoTime();
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        ScorePartition.Timers timers = new ScorePartition.Timers(spark.sparkContext().longAccumulator("read"),
-                spark.sparkContext().longAccumulator("decode"), spark.sparkContext().longAccumulator("inference"));
+        ScoredFiles.Timers timers = ScoredFiles.Timers.register(spark.sparkContext());
         try (SparkInference inference = new SparkInference(spark, modelDir.networkFor(model.engine(), hadoop), model.engine(), meta.imageSize(),
                 model.inferenceThreads())) {
-            JavaRDD<InputFile> files = jsc.parallelize(todo,
-                    FilePartitions.of(spark, settings.partitions(), todo.size(), FILES_PER_PARTITION));
-            ImageSettings image = guard.withSize(meta.imageSize());
-            ImageScorer.Setup scoring = new ImageScorer.Setup(image, meta.classes(), inference.handle(),
-                    model.inferenceBatch(), detector);
-            Dataset<Row> scored = spark.createDataFrame(files.mapPartitions(new ScorePartition(
-                    new BroadcastHadoopConf(spark), scoring, timers, settings.maxEntryBytes())), ScoreColumns.taskSchema());
-            Map<String, Object> perRun = new HashMap<>();
-            perRun.put(ScoreColumns.MODEL_VERSION.name(), meta.version());
-            perRun.put(ScoreColumns.SCORED_AT.name(), new Timestamp(System.currentTimeMillis()));
-            if (detector != null) {
-                perRun.put(ScoreColumns.FACE_DETECTOR.name(), detector.describe());
-            }
-            Column[] columns = ScoreColumns.select(meta.classes(), detector != null, perRun);
+            ImageScorer.Setup scoring = new ImageScorer.Setup(guard.withSize(meta.imageSize()), meta.classes(),
+                    inference.handle(), model.inferenceBatch(), detector);
+            Dataset<Row> scored = ScoredFiles.rows(spark, todo, settings.partitions(), scoring, timers,
+                    settings.maxEntryBytes(), meta.version(), new Timestamp(System.currentTimeMillis()));
             int outputFiles = (int) Math.max(1, (todo.size() + settings.rowsPerFile() - 1L) / settings.rowsPerFile());
             // repartition, not coalesce: coalesce would pull the whole scoring into outputFiles tasks
-            scored.select(columns).repartition(outputFiles)
-                    .write().mode(SaveMode.Overwrite).parquet(Storage.sparkPath(staging));
+            scored.repartition(outputFiles).write().mode(SaveMode.Overwrite).parquet(Storage.sparkPath(staging));
         }
         double scoreSeconds = (System.nanoTime() - scoreStart) / 1e9;
 
-        // one pass over what was written; per-face rows: one image is several rows (or one with faces_found 0), so
-        // the images are counted themselves (before the swap moves the files)
-        Row counts = spark.read().parquet(Storage.sparkPath(staging)).agg(count(lit(1)), count(col("error")),
-                detector == null ? count(lit(1)) : countDistinct(col("path"))).head();
-        long rows = counts.getLong(0);
-        long errors = counts.getLong(1);
-        long images = counts.getLong(2);
+        // one pass over what was written (before the swap moves the files)
+        ScoredFiles.Counts counts = ScoredFiles.countWritten(spark, staging, detector != null);
+        long rows = counts.rows();
+        long errors = counts.errors();
+        long images = counts.images();
         lease.requireHeld();
         swap.swapIn();
         ScoreReport.Timing timing = new ScoreReport.Timing(listSeconds, scoreSeconds, (System.nanoTime() - start) / 1e9,

@@ -93,7 +93,8 @@ class PipelineConfigTest {
     /** Every path a job must be given, so that each section reads up to the key under test. */
     private static final List<String> REQUIRED = List.of("prepare.input=/a", "prepare.output=/b", "featurize.input=/b",
             "featurize.output=/c", "train.input=/b", "train.output=/m", "evaluate.model=/m", "evaluate.input=/b",
-            "evaluate.output=/e", "score.model=/m", "score.input=/a", "score.output=/s", "faces.model=/f/yunet.onnx");
+            "evaluate.output=/e", "score.model=/m", "score.input=/a", "score.output=/s", "faces.model=/f/yunet.onnx",
+            "stream.input=/l", "stream.output=/t", "stream.checkpoint=/k");
 
     private static PipelineConfig readEverySection(String... overrides) {
         List<String> args = new java.util.ArrayList<>(REQUIRED);
@@ -107,6 +108,7 @@ class PipelineConfigTest {
         c.train();
         c.evaluate();
         c.score();
+        c.stream();
         c.faces();
         return c;
     }

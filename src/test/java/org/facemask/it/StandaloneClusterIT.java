@@ -172,13 +172,7 @@ class StandaloneClusterIT {
 
     /** Whether an executor stderr under worker 1's folder for the newest application shows a finished task. */
     static boolean worker1FinishedATask(String appsBefore) {
-        try (var files = Files.walk(work.resolve("worker1"))) {
-            return files.filter(f -> f.getFileName().toString().equals("stderr"))
-                    .filter(f -> !appsBefore.contains(f.getParent().getParent().getFileName().toString()))
-                    .anyMatch(f -> logContains(f, "Finished task"));
-        } catch (IOException e) {
-            return false;
-        }
+        return worker1FinishedTasks(appsBefore, 1);
     }
 
     static String applications() throws IOException {
@@ -273,6 +267,81 @@ class StandaloneClusterIT {
             assertEquals(600, rows.count());
             assertEquals(600, rows.select("path").distinct().count());
             assertEquals(0, rows.where("error is not null").count());
+        }
+    }
+
+    /**
+     * The stream job on the cluster: 600 images land at once while it runs (three micro-batches of at most 200, each
+     * scored in 20 tasks), and the executor JVM of worker 1 is killed (SIGKILL) once it has finished three tasks of
+     * the application (the first is a batch's listing, so the kill falls while batches are scored). Spark reruns the
+     * lost tasks; once the stream has caught up, every image has exactly one row. A SIGTERM then stops the driver.
+     */
+    @Test
+    @Order(4)
+    void streamSurvivesAKilledExecutor() throws Exception {
+        Path drawn = work.resolve("stream-drawn");
+        new SyntheticFaces(83).writeDataset(drawn, 300);
+        Path landing = Files.createDirectories(work.resolve("landing"));
+        Path output = work.resolve("scores-stream");
+        Path log = work.resolve("stream-killed.log");
+        String before = applications();
+        Process stream = start(log, "stream", "score.model=" + work.resolve("model"), "stream.input=" + landing,
+                "stream.output=" + output, "stream.checkpoint=" + work.resolve("checkpoint-stream"),
+                "stream.trigger=1s", "stream.max-files-per-trigger=200", "stream.start=earliest", "score.partitions=20");
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(5));
+        while (!logContains(log, "ScoringStream: watching")) {
+            assertTrue(stream.isAlive() && Instant.now().isBefore(deadline), Files.readString(log));
+            Thread.sleep(100);
+        }
+        // each class folder lands with one rename: its files appear whole
+        for (String cls : List.of("with_mask", "without_mask")) {
+            Files.move(drawn.resolve(cls), landing.resolve(cls), StandardCopyOption.ATOMIC_MOVE);
+        }
+        killExecutorWhen(stream, () -> worker1FinishedTasks(before, 3));
+        deadline = Instant.now().plus(Duration.ofMinutes(10));
+        while (filesCommitted(log) < 600) {
+            assertTrue(stream.isAlive() && Instant.now().isBefore(deadline), "the stream did not catch up:\n"
+                    + Files.readString(log));
+            Thread.sleep(500);
+        }
+        stream.destroy(); // SIGTERM
+        assertTrue(stream.waitFor(2, TimeUnit.MINUTES));
+        String driverLog = Files.readString(log);
+        assertTrue(driverLog.contains("Lost executor"), "the driver saw the executor go:\n" + driverLog);
+        assertTrue(driverLog.contains("ScoringStream: stopped"), driverLog);
+        try (SparkSession s = SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false").getOrCreate()) {
+            var rows = s.read().parquet(output.toString());
+            assertEquals(600, rows.count());
+            assertEquals(600, rows.select("path").distinct().count());
+            assertEquals(0, rows.where("error is not null").count());
+        }
+    }
+
+    /** Files the stream's batch lines report committed ("batch N: F files, ..."). */
+    static long filesCommitted(Path log) throws IOException {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("BatchProgress: batch \\d+: (\\d+) files")
+                .matcher(Files.readString(log));
+        long files = 0;
+        while (m.find()) {
+            files += Long.parseLong(m.group(1));
+        }
+        return files;
+    }
+
+    /** Whether worker 1's executor for the newest application has finished at least {@code tasks} tasks. */
+    static boolean worker1FinishedTasks(String appsBefore, long tasks) {
+        try (var files = Files.walk(work.resolve("worker1"))) {
+            return files.filter(f -> f.getFileName().toString().equals("stderr"))
+                    .filter(f -> !appsBefore.contains(f.getParent().getParent().getFileName().toString()))
+                    .mapToLong(f -> {
+                        try {
+                            return Files.readAllLines(f).stream().filter(l -> l.contains("Finished task")).count();
+                        } catch (IOException e) {
+                            return 0;
+                        }
+                    }).sum() >= tasks;
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -71,7 +71,7 @@ class SubmitScriptTest {
         int code = Main.run(new String[]{Main.LIST_JOBS}, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         assertEquals(0, code);
-        assertEquals(List.of("prepare", "featurize", "train", "evaluate", "pipeline", "score"),
+        assertEquals(List.of("prepare", "featurize", "train", "evaluate", "pipeline", "score", "stream"),
                 out.toString(StandardCharsets.UTF_8).lines().toList());
         assertEquals(Main.JOBS.stream().map(Job::name).toList(), out.toString(StandardCharsets.UTF_8).lines().toList());
     }
