@@ -3,13 +3,14 @@
 #   src/bench/score-throughput.sh [model dir] [engines, default "onnxruntime dl4j"] [key=value ...]
 # Further key=value settings go to every score run (e.g. image.jpeg-decoder=opencv for an A/B of the decoders).
 # Without a model dir it first trains one (prepare + 3 epochs of features-mode training with the shared weights).
-# Prints the score job's closing line (rows, images/s, task-seconds of read / decode+resize / inference, peak heap
-# and RSS) for the dev set and for it three times over, the wall time of each whole command (JVM and Spark start-up
-# included), each scoring stage's steady-state rate from Spark's event log (the tasks after the first wave, which
+# Prints the score job's closing line (rows, images/s, task-seconds of read / decode+resize / inference) for the dev
+# set and for it three times over, the wall time and peak resident memory of each whole command (JVM and Spark
+# start-up included; GNU time's maximum RSS of the job's JVM, which in local mode holds driver and executors), each scoring stage's steady-state rate from Spark's event log (the tasks after the first wave, which
 # pays the fresh JVM's fixed costs), and the marginal rate between the two runs; before each run, the machine
 # probe (common.sh): the plain ONNX Runtime loop's rate at that moment.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+[ -x /usr/bin/time ] || { echo "score-throughput.sh needs GNU time for the peak RSS: apt-get install time" >&2; exit 1; }
 require_test_classes # StageRates, the event-log reader, is a test-scope class
 make_workdir
 echo "cores: $(nproc)"
@@ -30,16 +31,15 @@ for copy in a b c; do cp -rs "$DEV" "$work/thrice/$copy"; done
 for engine in $engines; do
   for input in "$DEV" "$work/thrice"; do
     machine_probe
-    start=$(date +%s.%N)
     events="$work/events-$engine-$(basename "$input")"
     mkdir -p "$events"
-    "$HERE/submit.sh" score "score.model=$model" "score.input=$input" "score.output=$work/scores-$engine-$(basename "$input")" \
+    /usr/bin/time -f "%e %M" -o "$work/time" "$HERE/submit.sh" score "score.model=$model" "score.input=$input" "score.output=$work/scores-$engine-$(basename "$input")" \
       score.run-date=2026-01-01 "model.engine=$engine" \
       spark.conf.spark.eventLog.enabled=true "spark.conf.spark.eventLog.dir=$events" "$@" 2>&1 \
       | grep -E "INFO ScoreStage: scored|JPEG decoding" | tee "$work/lines"
     grep "ScoreStage: scored" "$work/lines" > "$work/$engine-$(basename "$input").log"
-    end=$(date +%s.%N)
-    echo "$engine, $(basename "$input"): whole command $(echo "$end - $start" | bc) s"
+    read -r seconds rss_kb < "$work/time"
+    echo "$engine, $(basename "$input"): whole command $seconds s, peak RSS $(( rss_kb / 1024 )) MB"
     java -cp "$BENCH_CP" org.facemask.bench.StageRates "$events"
   done
   # "scored N images ... S s in all": (N_thrice - N_once) / (S_thrice - S_once)

@@ -30,7 +30,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.sql.Timestamp;
 import java.util.HashSet;
 import java.util.List;
@@ -127,12 +126,11 @@ public final class ScoreStage {
         ScoreReport.Timing timing = new ScoreReport.Timing(listSeconds, scoreSeconds, (System.nanoTime() - start) / 1e9,
                 timers.read().value() / 1e9, timers.decode().value() / 1e9, timers.inference().value() / 1e9);
         LOG.info("scored {} images{} ({} errors) into {} with model {}; skipped {} files already scored; {} s in all, "
-                        + "{} images/s; task-seconds: read {}, decode+resize {}, inference {}; peak heap {} MB, RSS {} MB",
+                        + "{} images/s; task-seconds: read {}, decode+resize {}, inference {}",
                 images - errors, detector == null ? "" : " as " + (rows - errors) + " face rows", errors, partition,
                 meta.version(), listed.size() - todo.size(), String.format("%.1f", timing.totalSeconds()),
                 String.format("%.1f", images / scoreSeconds), String.format("%.1f", timing.readTaskSeconds()),
-                String.format("%.1f", timing.decodeTaskSeconds()), String.format("%.1f", timing.inferenceTaskSeconds()),
-                peakHeapMb(), peakRssMb());
+                String.format("%.1f", timing.decodeTaskSeconds()), String.format("%.1f", timing.inferenceTaskSeconds()));
         writeReport(settings.output(), partition, new ScoreReport.Run(settings.runDate(), meta.version(), meta.classes(),
                 listed.size(), listed.size() - todo.size(), timing));
         return new Result(listed.size(), listed.size() - todo.size(), rows, rows - errors, errors);
@@ -192,29 +190,5 @@ public final class ScoreStage {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + output + ": " + e.getMessage(), e);
         }
-    }
-
-    private static long peakHeapMb() {
-        long peak = 0;
-        for (java.lang.management.MemoryPoolMXBean pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == java.lang.management.MemoryType.HEAP && pool.getPeakUsage() != null) {
-                peak += pool.getPeakUsage().getUsed();
-            }
-        }
-        return peak >> 20;
-    }
-
-    /** Peak resident set of this JVM (heap, native libraries, ND4J/ONNX Runtime buffers), from /proc. */
-    private static long peakRssMb() {
-        try {
-            for (String line : Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("\\D", "")) >> 10;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux: no RSS figure
-        }
-        return -1;
     }
 }
