@@ -1,5 +1,6 @@
 # Sourced by the benchmark scripts: where the repository, ../shared and the ImageNet weights are, the class path of
-# the test-scope benchmark mains, a build when they are missing, and a scratch folder removed on exit.
+# the benchmark mains (src/bench/java, compiled with the tests into target/test-classes), a build when they are
+# missing, and a scratch folder removed on exit.
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 SHARED="${SHARED:-$HERE/../shared}"
 DEV="$SHARED/datasets/face-mask-dev"

@@ -11,7 +11,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 [ -x /usr/bin/time ] || { echo "score-throughput.sh needs GNU time for the peak RSS: apt-get install time" >&2; exit 1; }
-require_test_classes # StageRates, the event-log reader, is a test-scope class
+require_test_classes # StageRates, the event-log reader, is a benchmark main (src/bench/java, compiled with the tests)
 make_workdir
 echo "cores: $(nproc)"
 model="${1:-}"

@@ -12,7 +12,7 @@
 # (common.sh) before each run gives the plain ONNX Runtime loop's rate at that moment.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
-require_test_classes # TransformerRate is a test-scope class
+require_test_classes # TransformerRate is a benchmark main (src/bench/java, compiled with the tests)
 make_workdir
 echo "cores: $(nproc)"
 model="${1:-}"
