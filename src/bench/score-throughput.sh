@@ -14,16 +14,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 require_test_classes # StageRates, the event-log reader, is a benchmark main (src/bench/java, compiled with the tests)
 make_workdir
 echo "cores: $(nproc)"
-model="${1:-}"
+model="$(model_or_train "${1:-}")"
 engines="${2:-onnxruntime dl4j}"
 shift $(( $# < 2 ? $# : 2 ))
-if [ -z "$model" ]; then
-  model="$work/model"
-  "$HERE/submit.sh" prepare "prepare.input=$DEV" "prepare.output=$work/prepared" 2>&1 | grep "prepare done"
-  "$HERE/submit.sh" train "train.input=$work/prepared" "train.output=$model" train.epochs=3 \
-    "${HEAD_ONLY[@]}" "model.base.weights=$WEIGHTS" \
-    2>&1 | grep "test accuracy"
-fi
 # the dev set three times (symlinked copies): the difference to one copy is the marginal rate, start-up and fixed
 # costs excluded
 mkdir -p "$work/thrice"

@@ -15,14 +15,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 require_test_classes # TransformerRate is a benchmark main (src/bench/java, compiled with the tests)
 make_workdir
 echo "cores: $(nproc)"
-model="${1:-}"
+model="$(model_or_train "${1:-}")"
 engine="${2:-onnxruntime}"
-if [ -z "$model" ]; then
-  model="$work/model"
-  "$HERE/submit.sh" prepare "prepare.input=$DEV" "prepare.output=$work/prepared" 2>&1 | grep "prepare done"
-  "$HERE/submit.sh" train "train.input=$work/prepared" "train.output=$model" train.epochs=3 \
-    "${HEAD_ONLY[@]}" "model.base.weights=$WEIGHTS" 2>&1 | grep "test accuracy"
-fi
 # the Java 17 flags, taken from submit.sh (its OPENS lines) rather than kept twice
 eval "$(sed -n '/^OPENS=(/,/^OPENS+=(-Dorg/p' "$HERE/submit.sh")"
 for round in 1 2; do
