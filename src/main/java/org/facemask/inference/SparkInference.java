@@ -24,6 +24,8 @@ public final class SparkInference implements AutoCloseable {
     private final SparkSession spark;
     private final InferenceEngine engine;
     private final Broadcast<byte[]> model;
+    /** Names this network in the executors' cache: broadcast ids start again at 0 in each SparkContext of a JVM. */
+    private final String key = java.util.UUID.randomUUID().toString();
     private final int imageSize;
     private final int threads;
     private final LongAccumulator inferenceNanos;
@@ -86,14 +88,14 @@ public final class SparkInference implements AutoCloseable {
 
     /** For tasks that run the network themselves (per-face scoring): {@code handle.get()} inside the task. */
     public Handle handle() {
-        return new Handle(engine, model, imageSize, threads);
+        return new Handle(key, engine, model, imageSize, threads);
     }
 
     /** What a task needs to reach the executor's copy of the network; serialisable, small. */
-    public record Handle(InferenceEngine engine, Broadcast<byte[]> model, int imageSize, int threads)
+    public record Handle(String key, InferenceEngine engine, Broadcast<byte[]> model, int imageSize, int threads)
             implements java.io.Serializable {
         public org.facemask.model.InferenceModel get() {
-            return ExecutorModels.model(engine, model, imageSize, threads);
+            return ExecutorModels.model(key, engine, model, imageSize, threads);
         }
     }
 
@@ -104,7 +106,7 @@ public final class SparkInference implements AutoCloseable {
 
     @Override
     public void close() {
-        ExecutorModels.forget(model.id());
+        ExecutorModels.forget(key);
         model.destroy();
     }
 }
