@@ -109,9 +109,12 @@ public final class Main {
             }
             Job job = JOBS.stream().filter(j -> j.name().equals(cli.job())).findFirst()
                     .orElseThrow(() -> new ConfigError("unknown job '" + cli.job() + "'"));
+            // the image settings every job decodes with, first: a required JPEG decoder that cannot load is named
+            // before any location is checked
+            String jpegDecoding = config.image().jpegDecoder().describe();
             action = job.check().apply(config);
             LOG.info("DL4J oneDNN layer helpers: {}", Dl4jOneDnn.enable() ? "on" : "off");
-            LOG.info(config.image().jpegDecoder().describe());
+            LOG.info(jpegDecoding);
         } catch (ConfigError e) {
             err.println("error: " + e.getMessage());
             err.print(usage());
