@@ -317,4 +317,47 @@ class FaceMaskModelTest {
         assertTrue(readme.contains("```java\n" + snippet.replaceAll("(?m)^ {8}", "") + "```"),
                 "README's Java snippet is not the one this test runs:\n" + snippet);
     }
+
+    /**
+     * The README's Scala snippet as written there, compiled by the Scala 2.12 compiler (the one spark-shell runs) and
+     * run on this test's images and model, with {@code spark} bound as spark-shell binds it.
+     */
+    @Test
+    void readmeScalaSnippet() throws Exception {
+        spark = session();
+        String readme = Files.readString(Path.of("README.md"));
+        int start = readme.indexOf("```scala\n") + "```scala\n".length();
+        String snippet = readme.substring(start, readme.indexOf("```", start));
+        String imagesLiteral = "\"/data/cams/2026-12-01\"";
+        String modelLiteral = "\"/models/facemask\"";
+        assertTrue(snippet.contains(imagesLiteral) && snippet.contains(modelLiteral), snippet);
+        String code = "(spark: org.apache.spark.sql.SparkSession, out: java.io.OutputStream) => "
+                + "scala.Console.withOut(out) {\n" + snippet.replace(imagesLiteral, scalaString(images))
+                .replace(modelLiteral, scalaString(model)) + "}";
+        scala.reflect.api.JavaUniverse.JavaMirror mirror = scala.reflect.runtime.package$.MODULE$.universe()
+                .runtimeMirror(getClass().getClassLoader());
+        @SuppressWarnings("rawtypes") // a Scala path-dependent type has no Java spelling
+        scala.tools.reflect.ToolBox compiler = scala.tools.reflect.package$.MODULE$.ToolBox(mirror)
+                .mkToolBox(scala.tools.reflect.package$.MODULE$.mkSilentFrontEnd(), "");
+        @SuppressWarnings("unchecked")
+        scala.Function2<SparkSession, java.io.OutputStream, Object> run =
+                (scala.Function2<SparkSession, java.io.OutputStream, Object>) compiler.eval(compiler.parse(code));
+        java.io.ByteArrayOutputStream shown = new java.io.ByteArrayOutputStream();
+        run.apply(spark, shown);
+        String table = shown.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(table.contains("|path") && table.contains("|face_index|box_x") && table.contains("|label"), table);
+        // one row per face, as show() prints them: at most 20, every one a photo of the input
+        long faces = FaceMaskModel.load(model.toString()).setFaces(true)
+                .transform(spark.read().format("binaryFile").load(images.toString())).count();
+        List<String> rows = table.lines().filter(l -> l.startsWith("|file:")).toList();
+        assertEquals(Math.min(20, faces), rows.size(), table);
+        try (java.util.stream.Stream<Path> files = Files.list(images)) {
+            List<String> names = files.map(f -> f.getFileName().toString()).toList();
+            rows.forEach(r -> assertTrue(names.stream().anyMatch(n -> r.split("\\|")[1].trim().endsWith("/" + n)), r));
+        }
+    }
+
+    private static String scalaString(Path path) {
+        return "\"" + path.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
 }
