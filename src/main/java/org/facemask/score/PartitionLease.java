@@ -127,11 +127,19 @@ final class PartitionLease implements AutoCloseable {
     private boolean createExclusive() throws IOException {
         byte[] content = ownerJson(Instant.now());
         if (fs instanceof RawLocalFileSystem local) {
+            // written whole under a name of this run's own, then linked in: the link is created only if no lease
+            // exists, and a run that loses reads a complete lease (created empty and then written, a racing run could
+            // read it empty and name no holder)
+            java.nio.file.Path lease = local.pathToFile(file).toPath();
+            java.nio.file.Path mine = lease.resolveSibling("." + lease.getFileName() + "." + runId);
+            Files.write(mine, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             try {
-                Files.write(local.pathToFile(file).toPath(), content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                Files.createLink(lease, mine);
                 return true;
             } catch (java.nio.file.FileAlreadyExistsException e) {
                 return false;
+            } finally {
+                Files.delete(mine);
             }
         }
         try (FSDataOutputStream out = fs.create(file, false)) {
