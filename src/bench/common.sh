@@ -16,6 +16,13 @@ require_test_classes() {
     || (cd "$HERE" && mvn -q -B -DskipTests package test-compile)
 }
 
+# what every Spark benchmark does first: the benchmark mains built, a scratch folder, the core count printed
+start_benchmark() {
+  require_test_classes
+  make_workdir
+  echo "cores: $(nproc)"
+}
+
 # sets $work to a fresh folder, removed when the script exits
 make_workdir() {
   work="$(mktemp -d)"

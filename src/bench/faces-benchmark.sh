@@ -13,9 +13,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 MULTI="$SHARED/datasets/face-mask-multi-dev"
 DET="$SHARED/models/face-detectors"
 cd "$HERE"
-require_test_classes
-make_workdir
-echo "cores: $(nproc)"
+start_benchmark
 java -cp "$BENCH_CP" org.facemask.bench.FaceCropsExport --half "$MULTI" "$work/heldout" 1
 
 evaluate() { # model, output name, extra settings...

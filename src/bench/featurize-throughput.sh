@@ -9,9 +9,7 @@
 #   src/bench/featurize-throughput.sh [engines, default "onnxruntime dl4j"]
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
-require_test_classes # StageRates, the event-log reader, is a benchmark main (src/bench/java, compiled with the tests)
-make_workdir
-echo "cores: $(nproc)"
+start_benchmark # StageRates (the event-log reader): a benchmark main (src/bench/java)
 "$HERE/submit.sh" prepare "prepare.input=$DEV" "prepare.output=$work/once" 2>&1 \
   | grep "prepare done"
 cp -r "$work/once" "$work/thrice"

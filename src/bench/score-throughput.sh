@@ -11,9 +11,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 [ -x /usr/bin/time ] || { echo "score-throughput.sh needs GNU time for the peak RSS: apt-get install time" >&2; exit 1; }
-require_test_classes # StageRates, the event-log reader, is a benchmark main (src/bench/java, compiled with the tests)
-make_workdir
-echo "cores: $(nproc)"
+start_benchmark # StageRates (the event-log reader): a benchmark main (src/bench/java)
 model="$(model_or_train "${1:-}")"
 engines="${2:-onnxruntime dl4j}"
 shift $(( $# < 2 ? $# : 2 ))

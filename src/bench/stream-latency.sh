@@ -12,9 +12,7 @@
 # warm-up file left out.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
-require_test_classes # StreamLatency is a benchmark main (src/bench/java, compiled with the tests)
-make_workdir
-echo "cores: $(nproc)"
+start_benchmark # StreamLatency: a benchmark main (src/bench/java)
 model="$(model_or_train "${1:-}")"
 rates="${2:-20 50 100}"
 seconds="${3:-180}"

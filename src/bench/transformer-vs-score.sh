@@ -12,9 +12,7 @@
 # (common.sh) before each run gives the plain ONNX Runtime loop's rate at that moment.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
-require_test_classes # TransformerRate is a benchmark main (src/bench/java, compiled with the tests)
-make_workdir
-echo "cores: $(nproc)"
+start_benchmark # TransformerRate: a benchmark main (src/bench/java)
 model="$(model_or_train "${1:-}")"
 engine="${2:-onnxruntime}"
 # the Java 17 flags, taken from submit.sh (its OPENS lines) rather than kept twice
