@@ -10,7 +10,9 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.facemask.config.ModelSettings;
 import org.facemask.model.InferenceEngine;
+import org.facemask.model.ModelDirectory;
 import org.facemask.model.OnnxExporter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +50,16 @@ public final class SparkInference implements AutoCloseable {
      */
     public SparkInference(SparkSession spark, byte[] serialized, InferenceEngine engine, int imageSize, int threads) {
         this(spark, serialized, engine, imageSize, threads, "");
+    }
+
+    /**
+     * A trained model's network for the executors, as every job that scores with one ships it: train's model.onnx
+     * as it is (exported only for an older model directory, {@link ModelDirectory#networkFor}), at the model's
+     * image size, with the configured engine and threads.
+     */
+    public static SparkInference of(SparkSession spark, ModelDirectory directory, ModelSettings model) {
+        return new SparkInference(spark, directory.networkFor(model.engine(), spark.sparkContext().hadoopConfiguration()),
+                model.engine(), directory.metadata().imageSize(), model.inferenceThreads());
     }
 
     private SparkInference(SparkSession spark, byte[] serialized, InferenceEngine engine, int imageSize, int threads,

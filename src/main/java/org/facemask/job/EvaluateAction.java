@@ -122,7 +122,7 @@ record EvaluateAction(PipelineConfig config, ModelDirectory directory, OutputLoc
         }
         List<String> classes = directory.metadata().classes();
         EvaluateStage.Predictions p;
-        try (SparkInference inference = classifier(spark, hadoop)) {
+        try (SparkInference inference = SparkInference.of(spark, directory, model)) {
             p = new EvaluateStage(spark).predict(images, inference, classes, model.inferenceBatch());
         }
         Metrics metrics = Metrics.compute(classes, p.truth(), p.probabilities());
@@ -143,13 +143,6 @@ record EvaluateAction(PipelineConfig config, ModelDirectory directory, OutputLoc
         return new ImagesResult(report, settings.output());
     }
 
-    /** The model's network for the executors: train's model.onnx as it is, exported only for an older directory. */
-    private SparkInference classifier(SparkSession spark, Configuration hadoop) {
-        ModelSettings model = config.model();
-        return new SparkInference(spark, directory.networkFor(model.engine(), hadoop), model.engine(),
-                directory.metadata().imageSize(), model.inferenceThreads());
-    }
-
     /** evaluate.input holds images/ and Pascal VOC annotations/: every face found, classified and matched. */
     private FacesResult evaluateFaces(SparkSession spark, Configuration hadoop) {
         EvaluateSettings settings = config.evaluate();
@@ -157,7 +150,7 @@ record EvaluateAction(PipelineConfig config, ModelDirectory directory, OutputLoc
         List<String> classes = directory.metadata().classes();
         DetectorModel detector = DetectorModel.load(faces, hadoop);
         FaceEvaluation.Result result;
-        try (SparkInference classifier = classifier(spark, hadoop)) {
+        try (SparkInference classifier = SparkInference.of(spark, directory, model)) {
             result = FaceEvaluation.run(spark, settings.input(), detector, classifier,
                     config.image().withSize(directory.metadata().imageSize()), classes, model.inferenceBatch());
         }

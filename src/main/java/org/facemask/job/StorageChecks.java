@@ -23,13 +23,13 @@ final class StorageChecks {
         try {
             FileStatus status = fs.getFileStatus(new Path(uri));
             if (!status.isDirectory()) {
-                throw new ConfigError(key + " must be a folder, but " + shown(uri) + " is a file");
+                throw new ConfigError(key + " must be a folder, but " + Location.shown(uri) + " is a file");
             }
             fs.listStatus(new Path(uri)); // proves it is readable
         } catch (FileNotFoundException e) {
-            throw new ConfigError(key + ": no such folder " + shown(uri));
+            throw new ConfigError(key + ": no such folder " + Location.shown(uri));
         } catch (IOException e) {
-            throw new ConfigError(key + ": cannot read " + shown(uri) + " (" + e.getMessage() + ")", e);
+            throw new ConfigError(key + ": cannot read " + Location.shown(uri) + " (" + e.getMessage() + ")", e);
         }
     }
 
@@ -37,10 +37,10 @@ final class StorageChecks {
         FileSystem fs = fileSystem(key, uri, conf);
         try {
             if (!fs.exists(new Path(uri))) {
-                throw new ConfigError(key + ": no such file or folder " + shown(uri));
+                throw new ConfigError(key + ": no such file or folder " + Location.shown(uri));
             }
         } catch (IOException e) {
-            throw new ConfigError(key + ": cannot check " + shown(uri) + " (" + e.getMessage() + ")", e);
+            throw new ConfigError(key + ": cannot check " + Location.shown(uri) + " (" + e.getMessage() + ")", e);
         }
     }
 
@@ -58,11 +58,6 @@ final class StorageChecks {
     /** The detector's model files, as locations an output must keep apart from. */
     static List<Location> detectorFiles(FacesSettings faces) {
         return List.of(new Location("faces.model", faces.model()), new Location("faces.model-config", faces.modelConfig()));
-    }
-
-    /** The location as the operator wrote it: no %20 for spaces. */
-    private static String shown(URI uri) {
-        return new Path(uri).toString();
     }
 
     private static FileSystem fileSystem(String key, URI uri, Configuration conf) {

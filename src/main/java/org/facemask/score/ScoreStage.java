@@ -104,8 +104,7 @@ public final class ScoreStage {
 
         long scoreStart = System.nanoTime();
         ScoredFiles.Timers timers = ScoredFiles.Timers.register(spark.sparkContext());
-        try (SparkInference inference = new SparkInference(spark, modelDir.networkFor(model.engine(), hadoop), model.engine(), meta.imageSize(),
-                model.inferenceThreads())) {
+        try (SparkInference inference = SparkInference.of(spark, modelDir, model)) {
             ImageScorer.Setup scoring = new ImageScorer.Setup(guard.withSize(meta.imageSize()), meta.classes(),
                     inference.handle(), model.inferenceBatch(), detector);
             Dataset<Row> scored = ScoredFiles.rows(spark, todo, settings.partitions(), scoring, timers,

@@ -1,6 +1,5 @@
 package org.facemask.spark;
 
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.facemask.config.ModelSettings;
 import org.facemask.config.PipelineConfig;
@@ -40,13 +39,11 @@ final class SparkScoring {
      */
     static SparkScoring open(SparkSession spark, String key, String modelDir, List<String> settings) {
         PipelineConfig config = PipelineConfig.load(null, settings);
-        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-        ModelDirectory directory = ModelDirectory.open(key, StorageUri.parse(key, modelDir), hadoop);
+        ModelDirectory directory = directory(spark, key, modelDir);
         config.faces(); // a bad faces.* setting fails here, before any data moves, also when faces are off
         config.image();
         ModelSettings model = config.model();
-        SparkInference inference = new SparkInference(spark, directory.networkFor(model.engine(), hadoop), model.engine(),
-                directory.metadata().imageSize(), model.inferenceThreads());
+        SparkInference inference = SparkInference.of(spark, directory, model);
         return new SparkScoring(directory, config, inference);
     }
 

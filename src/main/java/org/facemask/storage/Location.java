@@ -76,7 +76,12 @@ public record Location(String key, URI uri) {
 
     /** The location as the operator wrote it: no %20 for spaces. */
     public String shown() {
-        return new org.apache.hadoop.fs.Path(uri).toString();
+        return shown(uri);
+    }
+
+    /** A location as the operator wrote it: no %20 for spaces. */
+    public static String shown(URI location) {
+        return new org.apache.hadoop.fs.Path(location).toString();
     }
 
     /** scheme://authority/path/ with a trailing slash, so that a prefix test is a containment test. */

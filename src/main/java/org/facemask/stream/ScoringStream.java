@@ -19,6 +19,7 @@ import org.facemask.model.ModelDirectory;
 import org.facemask.model.ModelMetadata;
 import org.facemask.source.InputFile;
 import org.facemask.score.ScoredFiles;
+import org.facemask.storage.Location;
 import org.facemask.storage.Storage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -106,8 +107,7 @@ public final class ScoringStream implements AutoCloseable {
         long scoredFrom = StreamStart.scoredFrom(settings.checkpoint(), settings.start(), hadoop,
                 System.currentTimeMillis());
         ModelMetadata meta = modelDir.metadata();
-        SparkInference inference = new SparkInference(spark, modelDir.networkFor(model.engine(), hadoop), model.engine(),
-                meta.imageSize(), model.inferenceThreads());
+        SparkInference inference = SparkInference.of(spark, modelDir, model);
         ImageScorer.Setup scoring = new ImageScorer.Setup(guard.withSize(meta.imageSize()), meta.classes(),
                 inference.handle(), model.inferenceBatch(), detector);
         ScoringStream stream = new ScoringStream(spark, settings, inference, scoring, meta.version(), scoredFrom,
@@ -137,13 +137,8 @@ public final class ScoringStream implements AutoCloseable {
         started.complete(query);
         progress.watch(query.id());
         LOG.info("watching {} every {} s (at most {} files a batch) with model {}; rows to {}, checkpoint {}",
-                shown(settings.input()), settings.trigger().toMillis() / 1000.0, settings.maxFilesPerTrigger(),
-                modelVersion, shown(settings.output()), shown(settings.checkpoint()));
-    }
-
-    /** A location as the operator wrote it (no %20 for a space). */
-    static String shown(URI location) {
-        return new org.apache.hadoop.fs.Path(location).toString();
+                Location.shown(settings.input()), settings.trigger().toMillis() / 1000.0, settings.maxFilesPerTrigger(),
+                modelVersion, Location.shown(settings.output()), Location.shown(settings.checkpoint()));
     }
 
     public StreamingQuery query() {

@@ -3,6 +3,7 @@ package org.facemask.stream;
 import org.apache.hadoop.conf.Configuration;
 import org.facemask.config.StreamSettings;
 import org.facemask.storage.Json;
+import org.facemask.storage.Location;
 import org.facemask.storage.Storage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +42,7 @@ final class StreamStart {
                         + "seen, or put back the one the first start wrote");
             }
             LOG.info("restart with checkpoint {}: {}, as at its first start (stream.start is read only then)",
-                    ScoringStream.shown(checkpoint), from == 0 ? "every file not yet seen is scored"
+                    Location.shown(checkpoint), from == 0 ? "every file not yet seen is scored"
                             : "files modified before " + Instant.ofEpochMilli(from) + " are skipped");
             return from;
         }
@@ -49,7 +50,7 @@ final class StreamStart {
         boolean used = Storage.exists(Storage.child(checkpoint, "offsets"), conf);
         long from = start == StreamSettings.Start.LATEST && !used ? now : 0;
         Json.writeFile(file, Map.of(SINCE, from, "stream_start", start.name().toLowerCase(Locale.ROOT)), conf);
-        LOG.info("first start with checkpoint {}: {}", ScoringStream.shown(checkpoint), from == 0 ? "every file in the landing location is "
+        LOG.info("first start with checkpoint {}: {}", Location.shown(checkpoint), from == 0 ? "every file in the landing location is "
                 + "scored" : "files modified before " + Instant.ofEpochMilli(from) + " are skipped (stream.start=latest)");
         return from;
     }
