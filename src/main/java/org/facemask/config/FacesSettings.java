@@ -26,13 +26,23 @@ import java.util.Locale;
  *                      detector runs at each and the boxes of all are merged (non-maximum suppression)
  * @param boxAdjust     how the detector's boxes are moved and resized to look like annotated face boxes (and like
  *                      the faces of the training images): x += dx w, y += dy h, w *= sw, h *= sh
+ * @param flip          the detector also runs on each resized photo's mirror image (a second pass)
+ * @param fusion        how the boxes of several passes (sides, flip) become one box per face
+ * @param verifySide    0, or each box found is looked at again: its surroundings resized to this side, where the
+ *                      detector must find the face again, else the box is dropped
  */
 public record FacesSettings(Detector detector, URI model, URI modelConfig, double confidence, double nmsIou,
-                            int minSize, double margin, List<Integer> detectSides, BoxAdjust boxAdjust) implements java.io.Serializable {
+                            int minSize, double margin, List<Integer> detectSides, BoxAdjust boxAdjust, boolean flip,
+                            Fusion fusion, int verifySide) implements java.io.Serializable {
     /** x += dx w, y += dy h, w *= sw, h *= sh. */
     public record BoxAdjust(double dx, double dy, double sw, double sh) implements java.io.Serializable {
         public static final BoxAdjust NONE = new BoxAdjust(0, 0, 1, 1);
     }
+    /** nms: the most confident box of overlapping ones; wbf: their confidence-weighted mean (weighted box fusion). */
+    public enum Fusion {
+        NMS, WBF
+    }
+
     public enum Detector {
         YUNET, RES10, HAAR;
 
@@ -64,7 +74,15 @@ public record FacesSettings(Detector detector, URI model, URI modelConfig, doubl
                 Checks.intIn(c, "faces.min-size", 1, 10_000),
                 Checks.fraction("faces.margin", c.getDouble("margin")),
                 detectSides(c),
-                boxAdjust(detector, c));
+                boxAdjust(detector, c),
+                c.getBoolean("flip"),
+                Checks.oneOf("faces.fusion", c.getString("fusion"), Fusion.class),
+                verifySide(c));
+    }
+
+    /** How many times the detector runs on each photo: once per detect-side, twice with flip. */
+    public int passes() {
+        return detectSides.size() * (flip ? 2 : 1);
     }
 
     /**
@@ -91,6 +109,15 @@ public record FacesSettings(Detector detector, URI model, URI modelConfig, doubl
             throw new ConfigError(key + " must be a side in pixels or a list of different sides, got " + sides);
         }
         return sides;
+    }
+
+    /** verify-side: 0 (off) or a side the detector can look at (at least 32 pixels). */
+    private static int verifySide(Config c) {
+        int side = Checks.intIn(c, "faces.verify-side", 0, 4096);
+        if (side > 0 && side < 32) {
+            throw new ConfigError("faces.verify-side must be 0 (off) or at least 32 pixels, got " + side);
+        }
+        return side;
     }
 
     private static BoxAdjust boxAdjust(Detector detector, Config c) {

@@ -42,7 +42,10 @@ public record DetectorModel(FacesSettings settings, byte[] model, byte[] config,
     }
 
     public FaceFinder open() {
-        float minScore = (float) settings.confidence();
+        // fused confidence is the sum over the passes divided by their number: a face can still reach faces.confidence
+        // from boxes under it in some passes
+        float minScore = (float) (settings.fusion() == FacesSettings.Fusion.WBF
+                ? settings.confidence() / settings.passes() : settings.confidence());
         FaceDetector detector = switch (settings.detector()) {
             case YUNET -> new YuNetDetector(model, minScore);
             case RES10 -> new Res10Detector(model, config, minScore);

@@ -27,6 +27,11 @@ public record FaceBox(double x, double y, double w, double h, float confidence) 
         return new FaceBox(x * factor, y * factor, w * factor, h * factor, confidence);
     }
 
+    /** The same box {@code dx}, {@code dy} pixels further right and down. */
+    public FaceBox moved(double dx, double dy) {
+        return new FaceBox(x + dx, y + dy, w, h, confidence);
+    }
+
     /** Clipped to a width x height image; may become empty (w or h 0). */
     public FaceBox clippedTo(int width, int height) {
         double x0 = Math.max(0, x);

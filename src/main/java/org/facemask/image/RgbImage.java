@@ -25,6 +25,18 @@ public record RgbImage(int width, int height, byte[] rgb) {
         return out;
     }
 
+    /** The image mirrored left to right. */
+    public RgbImage mirrored() {
+        byte[] out = new byte[rgb.length];
+        for (int y = 0; y < height; y++) {
+            int row = y * width * 3;
+            for (int x = 0; x < width; x++) {
+                System.arraycopy(rgb, row + x * 3, out, row + (width - 1 - x) * 3, 3);
+            }
+        }
+        return new RgbImage(width, height, out);
+    }
+
     /** @return channel c (0 = R, 1 = G, 2 = B) of pixel (x, y), 0..255 */
     public int channel(int x, int y, int c) {
         return rgb[(y * width + x) * 3 + c] & 0xFF;
