@@ -31,18 +31,20 @@ class FaceReportTest {
             shown.put(m.group(1), m.group(2));
         }
         // the figures worked out by hand in FaceMetricsTest.crowd
-        assertEquals("0.3333", shown.get("size.32px_and_over"), "found and correct, 32 px and more");
-        assertEquals("0.3333", shown.get("size.32px_and_over.recall_iou50"));
-        assertEquals("0.6667", shown.get("size.32px_and_over.recall_iou30"));
-        assertEquals("1.0000", shown.get("size.64px_and_over.without_mask.recall_iou30"));
-        assertEquals("0.0000", shown.get("size.64px_and_over.without_mask.recall_iou50"));
-        assertEquals("0.5000", shown.get("size.32px_and_over.with_mask"));
-        assertEquals("n/a", shown.get("size.32px_and_over.mask_weared_incorrect"), "neither class: never correct");
-        assertEquals("1.0000", shown.get("size.32px_and_over.mask_weared_incorrect.recall_iou50"));
-        assertEquals("0.2000", shown.get("size.all_sizes"));
-        assertEquals("0.5000", shown.get("boxes.32px_and_over.precision_iou50"));
-        assertEquals("0.7500", shown.get("boxes.32px_and_over.precision_iou30"));
-        assertEquals("0.0000", shown.get("boxes.under_16px.precision_iou50"));
+        Map<String, String> expected = Map.ofEntries(
+                Map.entry("size.32px_and_over", "0.3333"), // found and correct, faces of 32 px and more
+                Map.entry("size.32px_and_over.recall_iou50", "0.3333"),
+                Map.entry("size.32px_and_over.recall_iou30", "0.6667"),
+                Map.entry("size.64px_and_over.without_mask.recall_iou30", "1.0000"),
+                Map.entry("size.64px_and_over.without_mask.recall_iou50", "0.0000"),
+                Map.entry("size.32px_and_over.with_mask", "0.5000"),
+                Map.entry("size.32px_and_over.mask_weared_incorrect", "n/a"), // neither class: never correct
+                Map.entry("size.32px_and_over.mask_weared_incorrect.recall_iou50", "1.0000"),
+                Map.entry("size.all_sizes", "0.2000"),
+                Map.entry("boxes.32px_and_over.precision_iou50", "0.5000"),
+                Map.entry("boxes.32px_and_over.precision_iou30", "0.7500"),
+                Map.entry("boxes.under_16px.precision_iou50", "0.0000"));
+        expected.forEach((key, figure) -> assertEquals(figure, shown.get(key), key));
         assertTrue(html.contains("<td>32px and over</td><td>with_mask + without_mask</td>"), html);
     }
 }
