@@ -29,6 +29,8 @@ public final class FaceMetrics {
     public static final double LOOSE_IOU = 0.3;
     /** The thresholds faces are matched at, {@link #IOU} first: the index into {@link Matching}'s arrays. */
     static final List<Double> IOUS = List.of(IOU, LOOSE_IOU);
+    /** {@link #IOU}'s index in {@link #IOUS}. */
+    static final int STRICT = IOUS.indexOf(IOU);
     /** Upper bounds (exclusive) of the face-size buckets of the end-to-end report: the annotated box's longer side. */
     private static final int[] SIZE_BOUNDS = {16, 32, 64};
     /** How many face-size buckets {@link #sizeBucket} has. */
@@ -95,7 +97,7 @@ public final class FaceMetrics {
                     .map(f -> classes.get(Prediction.classIndex(f.probabilities()))).toList();
             Matching matching = Matching.of(photo);
             bySize.add(photo, matching, predictedClasses);
-            int[] matchOf = matching.truthOf(0);
+            int[] matchOf = matching.truthOf(STRICT);
             for (int p = 0; p < matchOf.length; p++) {
                 String predictedClass = predictedClasses.get(p);
                 predictions++;

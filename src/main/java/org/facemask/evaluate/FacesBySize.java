@@ -39,7 +39,7 @@ final class FacesBySize {
     void add(FaceMetrics.Photo photo, FaceMetrics.Matching matching, List<String> predictedClasses) {
         for (int t = 0; t < photo.truth().size(); t++) {
             VocAnnotation.Face face = photo.truth().get(t);
-            int strict = matching.predictionOf(0, t);
+            int strict = matching.predictionOf(FaceMetrics.STRICT, t);
             boolean correct = strict >= 0 && predictedClasses.get(strict).equals(face.label());
             boolean[] found = matching.truthFound(t);
             if (!classes.contains(face.label())) {
@@ -172,7 +172,8 @@ final class FacesBySize {
         }
 
         Map<String, Object> endToEnd() {
-            return Map.of("faces", items, "found", matched[0], "found_and_correct", correct, "share", FaceMetrics.ratio(correct, items));
+            return Map.of("faces", items, "found", matched[FaceMetrics.STRICT], "found_and_correct", correct,
+                    "share", FaceMetrics.ratio(correct, items));
         }
     }
 
