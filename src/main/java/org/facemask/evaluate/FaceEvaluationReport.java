@@ -1,6 +1,7 @@
 package org.facemask.evaluate;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import org.apache.hadoop.conf.Configuration;
@@ -30,6 +31,30 @@ public record FaceEvaluationReport(Map<String, Object> faces, Map<String, String
 
     public EndToEnd endToEnd() {
         return Json.convert(faces.get("end_to_end"), EndToEnd.class);
+    }
+
+    /** The annotated faces of the model's classes in one size range, matched at IoU 0.5. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record FacesOfSize(long faces, long foundIou50, double recallIou50, long foundAndCorrect, double share) {
+    }
+
+    /** The found boxes in one size range, and the share that matched an annotated face at IoU 0.5. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record BoxesOfSize(long boxes, long matchedIou50, double precisionIou50) {
+    }
+
+    /** The faces of {@value FaceMetrics#LARGE_FACE} px and more, which issue 21's targets are set on. */
+    public FacesOfSize largeFaces() {
+        return Json.convert(faces.get("by_face_size"), new TypeReference<Map<String, FacesOfSize>>() {
+        }).get(FacesBySize.SizeRange.LARGE.name());
+    }
+
+    /** The found boxes of {@value FaceMetrics#LARGE_FACE} px and more. */
+    public BoxesOfSize largeBoxes() {
+        return Json.convert(faces.get("by_box_size"), new TypeReference<Map<String, BoxesOfSize>>() {
+        }).get(FacesBySize.SizeRange.LARGE.name());
     }
 
     public void write(URI dir, Configuration hadoop) {

@@ -71,8 +71,15 @@ record EvaluateAction(PipelineConfig config, ModelDirectory directory, OutputLoc
         @Override
         public void print(PrintStream out) {
             FaceEvaluationReport.EndToEnd endToEnd = report.endToEnd();
-            out.printf("faces: %s of %s annotated %s faces found and correctly classified (%.4f); report: %s%n",
-                    endToEnd.foundAndCorrect(), endToEnd.faces(), String.join("/", classes), endToEnd.share(), output);
+            FaceEvaluationReport.FacesOfSize large = report.largeFaces();
+            FaceEvaluationReport.BoxesOfSize boxes = report.largeBoxes();
+            out.printf("faces: %s of %s annotated %s faces found and correctly classified (%.4f); of %d px and more: "
+                            + "%s of %s found (%.4f), %s found and correctly classified (%.4f), box precision %.4f "
+                            + "(%s of %s boxes); report: %s%n",
+                    endToEnd.foundAndCorrect(), endToEnd.faces(), String.join("/", classes), endToEnd.share(),
+                    FaceMetrics.LARGE_FACE, large.foundIou50(), large.faces(), large.recallIou50(),
+                    large.foundAndCorrect(), large.share(), boxes.precisionIou50(), boxes.matchedIou50(), boxes.boxes(),
+                    output);
         }
     }
 

@@ -10,6 +10,9 @@ import org.facemask.testing.TestImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -75,6 +78,20 @@ class EvaluateFacesJobTest {
         assertEquals(2, f.get("classification_of_found_faces").get("faces").asInt(), "the incorrectly worn one is apart");
         assertEquals(1, f.get("mask_weared_incorrect").get("found").asInt());
         assertEquals(2, f.get("end_to_end").get("faces").asInt());
+        // the annotated faces are 130 x 140 px: all of them in 64px_and_over and in 32px_and_over
+        JsonNode large = f.get("by_face_size").get("32px_and_over");
+        assertEquals(2, large.get("faces").asInt(), f.toString());
+        assertEquals(2, large.get("found_iou50").asInt());
+        assertEquals(2, large.get("found_iou30").asInt());
+        assertEquals(f.get("end_to_end").get("found_and_correct").asInt(), large.get("found_and_correct").asInt());
+        assertEquals(1, large.get("by_annotated_class").get("mask_weared_incorrect").get("found_iou50").asInt());
+        assertEquals(3, f.get("by_box_size").get("32px_and_over").get("matched_iou50").asInt(), "every box on a face");
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        e.result().print(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        String summary = printed.toString(StandardCharsets.UTF_8);
+        assertTrue(summary.contains("of 32 px and more: 2 of 2 found (1.0000), " + large.get("found_and_correct").asInt()
+                + " found and correctly classified"), summary);
+        assertTrue(summary.contains("box precision 1.0000 (3 of 3 boxes)"), summary);
         assertTrue(report.get("left_out").toString().contains("unlabelled.png"), report.get("left_out").toString());
         assertTrue(Files.size(out.resolve("faces.png")) > 1000);
     }
