@@ -19,7 +19,6 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -113,7 +112,7 @@ public final class DetectionMisses {
                     found[t] = true;
                 }
             }
-            int[] at03 = matchAt(truth, predicted, 0.3);
+            int[] at03 = FaceMetrics.match(truth, predicted, FaceMetrics.LOOSE_IOU);
             boolean[] foundLoosely = new boolean[truth.size()];
             for (int t : at03) {
                 if (t >= 0) {
@@ -209,34 +208,6 @@ public final class DetectionMisses {
                     (part[2] + part[3]) / (double) Math.max(1, whole[2] + whole[3]),
                     Arrays.stream(part).sum() / (double) Math.max(1, Arrays.stream(whole).sum()))).toString();
         }
-    }
-
-    /** FaceMetrics' greedy matching (most confident first) at another IoU threshold. */
-    static int[] matchAt(List<VocAnnotation.Face> truth, List<ScoredFace> predicted, double iou) {
-        int[] matchOf = new int[predicted.size()];
-        Arrays.fill(matchOf, -1);
-        boolean[] taken = new boolean[truth.size()];
-        List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < predicted.size(); i++) {
-            order.add(i);
-        }
-        order.sort((i, j) -> Float.compare(predicted.get(j).box().confidence(), predicted.get(i).box().confidence()));
-        for (int p : order) {
-            int best = -1;
-            double bestIou = iou;
-            for (int t = 0; t < truth.size(); t++) {
-                double o = taken[t] ? 0 : predicted.get(p).box().iou(truth.get(t).box());
-                if (o >= bestIou) {
-                    best = t;
-                    bestIou = o;
-                }
-            }
-            if (best >= 0) {
-                taken[best] = true;
-                matchOf[p] = best;
-            }
-        }
-        return matchOf;
     }
 
     private static double best(List<FaceBox> boxes, FaceBox face) {
