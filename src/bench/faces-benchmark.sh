@@ -8,6 +8,10 @@
 #   src/bench/faces-benchmark.sh calibrate             faces.box-adjust of each detector, measured on half 0
 #   src/bench/faces-benchmark.sh sweep                 YuNet's recall by face size on half 0 for several
 #                                                      faces.detect-side and faces.confidence values
+#   src/bench/faces-benchmark.sh misses HALF OUT|- [faces.key=value ...]
+#                                                      why faces are missed and what the unmatched boxes are,
+#                                                      by size, with the configured detector settings; with OUT,
+#                                                      a picture of each (DetectionMisses)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 MULTI="$SHARED/datasets/face-mask-multi-dev"
@@ -40,6 +44,10 @@ case "${1:-}" in
     java -cp "$BENCH_CP" -Dlog4j2.level=warn org.facemask.bench.DetectionSweep "$MULTI" "$DET/face_detection_yunet_2026may.onnx" \
       "1024 1536 2048 1024,2048" "0.5 0.3 0.15 0.05"
     ;;
+  misses)
+    java -cp "$BENCH_CP" -Dlog4j2.level=warn org.facemask.bench.DetectionMisses "$MULTI" "${2:?half: 0 or 1}" \
+      "${3:?output folder for the pictures, or -}" "${@:4}"
+    ;;
   detectors)
     model="${2:?model dir}"
     evaluate "$model" yunet "faces.detector=yunet" "faces.model=$DET/face_detection_yunet_2026may.onnx"
@@ -64,5 +72,5 @@ case "${1:-}" in
       evaluate "$work/$variant-model" "$variant-eval" "faces.model=$DET/face_detection_yunet_2026may.onnx"
     done
     ;;
-  *) echo "usage: $0 calibrate | sweep | detectors MODEL_DIR | crops" >&2; exit 2 ;;
+  *) echo "usage: $0 calibrate | sweep | misses HALF OUT|- [faces.key=value ...] | detectors MODEL_DIR | crops" >&2; exit 2 ;;
 esac

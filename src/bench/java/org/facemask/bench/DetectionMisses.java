@@ -61,7 +61,7 @@ public final class DetectionMisses {
         FacesSettings settings = PipelineConfig.load(null, Arrays.asList(args).subList(3, args.length)).faces();
         FacesSettings raw = new FacesSettings(settings.detector(), settings.model(), settings.modelConfig(),
                 RAW_CONFIDENCE, 1.0, settings.minSize(), settings.margin(), settings.detectSides(), settings.boxAdjust(),
-                settings.flip(), FacesSettings.Fusion.NMS, 0);
+                settings.flip(), FacesSettings.Fusion.NMS, 0, 1);
         DetectorModel detector = DetectorModel.load(settings, new org.apache.hadoop.conf.Configuration());
         DetectorModel everyBox = new DetectorModel(raw, detector.model(), detector.config(), detector.sha256());
         ImageDecoder decoder = new ImageDecoder(40_000_000, JpegDecoder.AUTO);

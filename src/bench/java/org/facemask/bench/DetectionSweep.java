@@ -47,7 +47,7 @@ public final class DetectionSweep {
             for (String confidence : args[3].split(" ")) {
                 FacesSettings settings = new FacesSettings(Detector.YUNET, null, null, Double.parseDouble(confidence),
                         0.3, 8, 0.15, Stream.of(sides.split(",")).map(Integer::valueOf).toList(),
-                        FacesSettings.calibrated(Detector.YUNET), false, FacesSettings.Fusion.NMS, 0);
+                        FacesSettings.calibrated(Detector.YUNET), false, FacesSettings.Fusion.NMS, 0, 1);
                 sweepPoint(new DetectorModel(settings, model, new byte[0], ""), annotations, photos);
             }
         }

@@ -31,7 +31,7 @@ public final class FaceBoxCalibration {
         byte[] config = args.length > 3 && !args[3].equals("-") ? Files.readAllBytes(Path.of(args[3])) : new byte[0];
         FacesSettings settings = new FacesSettings(detector, null, null, detector == Detector.HAAR ? 0 : 0.3, 0.3, 8,
                 0.15, java.util.List.of(1024), FacesSettings.BoxAdjust.NONE, false,
-                FacesSettings.Fusion.NMS, 0);
+                FacesSettings.Fusion.NMS, 0, 1);
         ImageDecoder decoder = new ImageDecoder(40_000_000, JpegDecoder.AUTO);
         double[] sum = new double[4];
         int paired = 0;

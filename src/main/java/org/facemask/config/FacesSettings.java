@@ -30,10 +30,12 @@ import java.util.Locale;
  * @param fusion        how the boxes of several passes (sides, flip) become one box per face
  * @param verifySide    0, or each box found is looked at again: its surroundings resized to this side, where the
  *                      detector must find the face again, else the box is dropped
+ * @param verifyMinSize only boxes whose longer side is at least this many pixels get the second look (smaller boxes
+ *                      are mostly faces in the background, which a look at a few pixels enlarged misses)
  */
 public record FacesSettings(Detector detector, URI model, URI modelConfig, double confidence, double nmsIou,
                             int minSize, double margin, List<Integer> detectSides, BoxAdjust boxAdjust, boolean flip,
-                            Fusion fusion, int verifySide) implements java.io.Serializable {
+                            Fusion fusion, int verifySide, int verifyMinSize) implements java.io.Serializable {
     /** x += dx w, y += dy h, w *= sw, h *= sh. */
     public record BoxAdjust(double dx, double dy, double sw, double sh) implements java.io.Serializable {
         public static final BoxAdjust NONE = new BoxAdjust(0, 0, 1, 1);
@@ -77,7 +79,8 @@ public record FacesSettings(Detector detector, URI model, URI modelConfig, doubl
                 boxAdjust(detector, c),
                 c.getBoolean("flip"),
                 Checks.oneOf("faces.fusion", c.getString("fusion"), Fusion.class),
-                verifySide(c));
+                verifySide(c),
+                Checks.intIn(c, "faces.verify-min-size", 1, 10_000));
     }
 
     /** How many times the detector runs on each photo: once per detect-side, twice with flip. */

@@ -111,7 +111,10 @@ public final class PipelineConfig {
         try {
             return reader.apply(config.getConfig(path));
         } catch (ConfigException e) {
-            throw new ConfigError("configuration key under '" + path + "': " + e.getMessage(), e);
+            // Typesafe names the key relative to the section ("flip has type STRING rather than BOOLEAN"): name it whole
+            String message = e instanceof ConfigException.WrongType
+                    ? e.getMessage().replaceFirst(": ([\\w.-]+) has type ", ": " + path + ".$1 has type ") : e.getMessage();
+            throw new ConfigError("configuration key under '" + path + "': " + message, e);
         }
     }
 

@@ -12,7 +12,7 @@ import java.util.List;
  * The detection steps shared by scoring and evaluation: resize the photo to each {@code detect-side}, run the detector
  * on it (and on its mirror image with {@code flip}), map boxes back to the photo's pixels and adjust them, drop faces
  * under {@code min-size}, merge the passes (suppression or fusion), keep the boxes a second look finds again
- * ({@code verify-side}), order the faces left to right by their centres (so face_index is stable across runs).
+ * ({@code verify-side}, boxes of {@code verify-min-size} and more), order the faces left to right by their centres (so face_index is stable across runs).
  * Not thread-safe; close it.
  */
 public final class FaceFinder implements AutoCloseable {
@@ -45,7 +45,7 @@ public final class FaceFinder implements AutoCloseable {
                     settings.nmsIou(), settings.confidence());
         });
         if (settings.verifySide() > 0) {
-            kept.removeIf(box -> !foundAgain(photo, box));
+            kept.removeIf(box -> Math.max(box.w(), box.h()) >= settings.verifyMinSize() && !foundAgain(photo, box));
         }
         kept.sort(Comparator.comparingDouble((FaceBox b) -> b.x() + b.w() / 2).thenComparingDouble(FaceBox::y));
         return kept;

@@ -164,7 +164,9 @@ record EvaluateAction(PipelineConfig config, ModelDirectory directory, OutputLoc
         Map<String, Object> block = new LinkedHashMap<>();
         block.put("detector", detector.describe());
         block.put("settings", Map.of("confidence", faces.confidence(), "nms_iou", faces.nmsIou(),
-                "min_size", faces.minSize(), "margin", faces.margin(), "detect_sides", faces.detectSides(), "box_adjust", faces.boxAdjust()));
+                "min_size", faces.minSize(), "margin", faces.margin(), "detect_sides", faces.detectSides(), "box_adjust", faces.boxAdjust(),
+                "flip", faces.flip(), "fusion", faces.fusion().name().toLowerCase(java.util.Locale.ROOT),
+                "verify_side", faces.verifySide(), "verify_min_size", faces.verifyMinSize()));
         block.putAll(FaceMetrics.compute(classes, result.photos()));
         block.put("seconds", result.seconds());
         FaceEvaluationReport report = new FaceEvaluationReport(block, result.problems(),

@@ -216,6 +216,22 @@ class PipelineConfigTest {
     }
 
     @Test
+    void detectionPassesAndTheSecondLookAreCheckedBeforeAnyWork() {
+        FacesSettings on = PipelineConfig.load(null, List.of("faces.flip=true", "faces.fusion=wbf",
+                "faces.verify-side=200", "faces.verify-min-size=24")).faces();
+        assertEquals(List.of(true, FacesSettings.Fusion.WBF, 200, 24), List.of(on.flip(), on.fusion(), on.verifySide(),
+                on.verifyMinSize()));
+        assertEquals(2, on.passes(), "one side, and its mirror image");
+        for (String bad : List.of("faces.fusion=average", "faces.flip=sometimes", "faces.verify-side=16",
+                "faces.verify-side=-1", "faces.verify-min-size=0")) {
+            String key = bad.substring(0, bad.indexOf('='));
+            String message = assertThrows(ConfigError.class, () -> PipelineConfig.load(null, List.of(bad)).faces(), bad)
+                    .getMessage();
+            assertTrue(message.contains(key), bad + ": " + message);
+        }
+    }
+
+    @Test
     void missingOrBrokenFilesAreNamed() throws Exception {
         String missing = failure(tmp.resolve("nope.conf"));
         assertTrue(missing.contains("nope.conf"), missing);

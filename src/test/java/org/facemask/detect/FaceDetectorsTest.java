@@ -24,7 +24,7 @@ class FaceDetectorsTest {
 
     static DetectorModel model(Detector detector, List<Integer> detectSides) throws Exception {
         FacesSettings s = new FacesSettings(detector, null, null, detector == Detector.HAAR ? 0 : 0.5, 0.3, 8, 0.15,
-                detectSides, FacesSettings.BoxAdjust.NONE, false, FacesSettings.Fusion.NMS, 0);
+                detectSides, FacesSettings.BoxAdjust.NONE, false, FacesSettings.Fusion.NMS, 0, 1);
         byte[] bytes = switch (detector) {
             case YUNET -> Files.readAllBytes(SharedFiles.require("models/face-detectors/face_detection_yunet_2026may.onnx"));
             case RES10 -> Files.readAllBytes(SharedFiles.require("models/face-detectors/opencv_face_detector_uint8.pb"));

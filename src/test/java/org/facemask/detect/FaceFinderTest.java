@@ -64,8 +64,12 @@ class FaceFinderTest {
     }
 
     static List<FaceBox> find(SquareAndPattern detector, boolean flip, Fusion fusion, int verifySide) {
+        return find(detector, flip, fusion, verifySide, 32);
+    }
+
+    static List<FaceBox> find(SquareAndPattern detector, boolean flip, Fusion fusion, int verifySide, int verifyMinSize) {
         FacesSettings settings = new FacesSettings(FacesSettings.Detector.YUNET, null, null, 0.5, 0.3, 8, 0.15,
-                List.of(600), FacesSettings.BoxAdjust.NONE, flip, fusion, verifySide);
+                List.of(600), FacesSettings.BoxAdjust.NONE, flip, fusion, verifySide, verifyMinSize);
         try (FaceFinder finder = new FaceFinder(detector, settings)) {
             return finder.find(picture());
         }
@@ -111,6 +115,11 @@ class FaceFinderTest {
         assertBox(SQUARE, verified.get(0));
         assertEquals(3, detector.widthsSeen.size(), "one look at the picture, one at each box: " + detector.widthsSeen);
         assertTrue(detector.widthsSeen.subList(1, 3).stream().allMatch(w -> w == 160), detector.widthsSeen.toString());
+
+        SquareAndPattern onlyLarge = new SquareAndPattern();
+        List<FaceBox> largeVerified = find(onlyLarge, false, Fusion.NMS, 160, 55);
+        assertEquals(2, largeVerified.size(), "the 50 px box is under verify-min-size, so it stays: " + largeVerified);
+        assertEquals(2, onlyLarge.widthsSeen.size(), "only the 60 px square was looked at again: " + onlyLarge.widthsSeen);
     }
 
     @Test

@@ -124,7 +124,7 @@ class ImageScorerTest {
     void perFaceEveryFaceLeftToRightAndAPhotoWithoutFacesOnce() throws Exception {
         byte[] yunet = ShippedFile.YUNET.readBytes();
         FacesSettings faces = new FacesSettings(FacesSettings.Detector.YUNET, null, null, 0.5, 0.3, 8, 0.15,
-                List.of(640), FacesSettings.BoxAdjust.NONE, false, FacesSettings.Fusion.NMS, 0);
+                List.of(640), FacesSettings.BoxAdjust.NONE, false, FacesSettings.Fusion.NMS, 0, 1);
         DetectorModel detector = new DetectorModel(faces, yunet, new byte[0], Sha256.hex(yunet));
         FaceCollage.Collage collage = FaceCollage.make();
         MeanRed network = new MeanRed();
