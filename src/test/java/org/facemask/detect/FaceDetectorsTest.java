@@ -76,6 +76,16 @@ class FaceDetectorsTest {
         findsEachFace(model(Detector.YUNET, List.of(640, 1280)), new int[]{0, 1, 2});
     }
 
+    /** The default set-up (second look at every box of 32 px and more) keeps every real face, and flip with fusion too. */
+    @Test
+    void theSecondLookAndTheMirroredPassKeepEveryFace() throws Exception {
+        FacesSettings defaults = org.facemask.config.PipelineConfig.load(null, List.of("faces.flip=true",
+                "faces.fusion=wbf", "faces.detect-side=640")).faces();
+        assertEquals(160, defaults.verifySide(), "on by default");
+        DetectorModel yunet = model(Detector.YUNET);
+        findsEachFace(new DetectorModel(defaults, yunet.model(), yunet.config(), yunet.sha256()), new int[]{0, 1, 2});
+    }
+
     @Test
     void res10FindsMaskedAndUnmaskedFaces() throws Exception {
         findsEachFace(Detector.RES10, new int[]{0, 1, 2});
