@@ -8,6 +8,9 @@
 #   src/bench/faces-benchmark.sh calibrate             faces.box-adjust of each detector, measured on half 0
 #   src/bench/faces-benchmark.sh sweep                 YuNet's recall by face size on half 0 for several
 #                                                      faces.detect-side and faces.confidence values
+#   src/bench/faces-benchmark.sh throughput MODEL_DIR ROUNDS [faces.key=value ...]
+#                                                      the score job per face over half 1's photos, ROUNDS times
+#                                                      (photos/s, face rows; the first round warms the machine up)
 #   src/bench/faces-benchmark.sh misses HALF OUT|- [faces.key=value ...]
 #                                                      why faces are missed and what the unmatched boxes are,
 #                                                      by size, with the configured detector settings; with OUT,
@@ -44,6 +47,14 @@ case "${1:-}" in
     java -cp "$BENCH_CP" -Dlog4j2.level=warn org.facemask.bench.DetectionSweep "$MULTI" "$DET/face_detection_yunet_2026may.onnx" \
       "1024 1536 2048 1024,2048" "0.5 0.3 0.15 0.05"
     ;;
+  throughput)
+    model="${2:?model dir}"; rounds="${3:?rounds}"
+    for round in $(seq "$rounds"); do
+      ./submit.sh score "score.model=$model" "score.input=$work/heldout/images" "score.output=$work/scores-$round" \
+        score.faces=true score.incremental=false "spark.master=local[*]" "${@:4}" 2>&1 | grep "ScoreStage: scored" \
+        | sed -E 's/.*(scored .* images\/s).*/\1/'
+    done
+    ;;
   misses)
     java -cp "$BENCH_CP" -Dlog4j2.level=warn org.facemask.bench.DetectionMisses "$MULTI" "${2:?half: 0 or 1}" \
       "${3:?output folder for the pictures, or -}" "${@:4}"
@@ -72,5 +83,5 @@ case "${1:-}" in
       evaluate "$work/$variant-model" "$variant-eval" "faces.model=$DET/face_detection_yunet_2026may.onnx"
     done
     ;;
-  *) echo "usage: $0 calibrate | sweep | misses HALF OUT|- [faces.key=value ...] | detectors MODEL_DIR | crops" >&2; exit 2 ;;
+  *) echo "usage: $0 calibrate | sweep | throughput MODEL_DIR ROUNDS [k=v ...] | misses HALF OUT|- [k=v ...] | detectors MODEL_DIR | crops" >&2; exit 2 ;;
 esac

@@ -126,7 +126,8 @@ class PipelineConfigTest {
                 .filter(e -> !fractionalWithWholeDefault.contains(e.getKey()))
                 .forEach(e -> integerKeys.add(e.getKey()));
         assertTrue(integerKeys.containsAll(List.of("train.epochs", "train.seed", "image.max-pixels",
-                "faces.detect-side", "score.rows-per-file")), integerKeys.toString());
+                "faces.verify-side", "score.rows-per-file")), integerKeys.toString());
+        integerKeys.add("faces.detect-side"); // a list by default, and one side as well
         for (String key : integerKeys) {
             String message = assertThrows(ConfigError.class, () -> readEverySection(key + "=1.5"), key).getMessage();
             assertTrue(message.contains(key) && message.contains("whole number") && message.contains("1.5"),
@@ -201,7 +202,10 @@ class PipelineConfigTest {
     @Test
     void detectSideIsOneSideOrAListOfDifferentSides() {
         List<String> yunet = List.of("faces.model=/m/yunet.onnx");
-        assertEquals(List.of(1024), PipelineConfig.load(null, yunet).faces().detectSides());
+        assertEquals(List.of(640, 1024), PipelineConfig.load(null, yunet).faces().detectSides());
+        List<String> one = new java.util.ArrayList<>(yunet);
+        one.add("faces.detect-side=1024");
+        assertEquals(List.of(1024), PipelineConfig.load(null, one).faces().detectSides());
         List<String> two = new java.util.ArrayList<>(yunet);
         two.add("faces.detect-side=[1024, 2048]");
         assertEquals(List.of(1024, 2048), PipelineConfig.load(null, two).faces().detectSides());
@@ -217,7 +221,7 @@ class PipelineConfigTest {
 
     @Test
     void detectionPassesAndTheSecondLookAreCheckedBeforeAnyWork() {
-        FacesSettings on = PipelineConfig.load(null, List.of("faces.flip=true", "faces.fusion=wbf",
+        FacesSettings on = PipelineConfig.load(null, List.of("faces.detect-side=1024", "faces.flip=true", "faces.fusion=wbf",
                 "faces.verify-side=200", "faces.verify-min-size=24")).faces();
         assertEquals(List.of(true, FacesSettings.Fusion.WBF, 200, 24), List.of(on.flip(), on.fusion(), on.verifySide(),
                 on.verifyMinSize()));
