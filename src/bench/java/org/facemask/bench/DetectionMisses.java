@@ -35,8 +35,9 @@ import java.util.stream.Stream;
  * explains it:
  * <ul>
  *   <li>{@code framed differently}: a kept box overlaps it at IoU 0.3-0.5 (a matching artefact, or framing);</li>
- *   <li>{@code suppressed}: the detector had a box at IoU 0.5 above the confidence, but overlap suppression
- *       dropped it for another (a neighbour's box, usually);</li>
+ *   <li>{@code not found again}: a box at IoU 0.5 was kept until the second look (faces.verify-side) dropped it;</li>
+ *   <li>{@code suppressed}: the detector had a box at IoU 0.5 above the confidence, but overlap suppression (or
+ *       fusion) dropped it for another (a neighbour's box, or a worse framed one of another pass);</li>
  *   <li>{@code below confidence}: a box at IoU 0.5 exists only under faces.confidence (down to 0.02);</li>
  *   <li>{@code no box}: not even that.</li>
  * </ul>
@@ -51,7 +52,8 @@ import java.util.stream.Stream;
  */
 public final class DetectionMisses {
     private static final double RAW_CONFIDENCE = 0.02;
-    private static final String[] MISS = {"framed differently", "suppressed", "below confidence", "no box"};
+    private static final String[] MISS = {"framed differently", "not found again", "suppressed", "below confidence",
+        "no box"};
     private static final String[] FALSE = {"duplicate", "loose", "part of a face", "no annotated face"};
 
     public static void main(String[] args) throws Exception {
@@ -64,12 +66,16 @@ public final class DetectionMisses {
                 settings.flip(), FacesSettings.Fusion.NMS, 0, 1);
         DetectorModel detector = DetectorModel.load(settings, new org.apache.hadoop.conf.Configuration());
         DetectorModel everyBox = new DetectorModel(raw, detector.model(), detector.config(), detector.sha256());
+        FacesSettings unverified = new FacesSettings(settings.detector(), settings.model(), settings.modelConfig(),
+                settings.confidence(), settings.nmsIou(), settings.minSize(), settings.margin(), settings.detectSides(),
+                settings.boxAdjust(), settings.flip(), settings.fusion(), 0, 1);
+        DetectorModel firstLook = new DetectorModel(unverified, detector.model(), detector.config(), detector.sha256());
         ImageDecoder decoder = new ImageDecoder(40_000_000, JpegDecoder.AUTO);
 
         Counts counts = new Counts();
         long detectNanos = 0;
         int photos = 0;
-        try (FaceFinder finder = detector.open(); FaceFinder all = everyBox.open();
+        try (FaceFinder finder = detector.open(); FaceFinder all = everyBox.open(); FaceFinder first = firstLook.open();
              Stream<Path> files = Files.list(voc.resolve("annotations"))) {
             for (Path xml : files.sorted().toList()) {
                 VocAnnotation a = VocAnnotation.parse(Files.readAllBytes(xml));
@@ -82,7 +88,8 @@ public final class DetectionMisses {
                 List<FaceBox> kept = finder.find(photo);
                 detectNanos += System.nanoTime() - start;
                 List<FaceBox> candidates = all.find(photo);
-                counts.add(a, photo, kept, candidates, settings.confidence(), out);
+                List<FaceBox> beforeSecondLook = settings.verifySide() > 0 ? first.find(photo) : kept;
+                counts.add(a, photo, kept, beforeSecondLook, candidates, settings.confidence(), out);
             }
         }
         System.out.printf(Locale.ROOT, "%s, faces settings %s%n%d photos of half %d, detection %.1f s (%.0f ms a photo)%n",
@@ -101,7 +108,8 @@ public final class DetectionMisses {
         final Map<String, int[]> unmatched = new TreeMap<>();
         final Map<String, int[]> byClass = new TreeMap<>(); // label -> faces, found at 0.5, of them 32 px and over
 
-        void add(VocAnnotation a, RgbImage photo, List<FaceBox> kept, List<FaceBox> candidates, double confidence,
+        void add(VocAnnotation a, RgbImage photo, List<FaceBox> kept, List<FaceBox> beforeSecondLook,
+                 List<FaceBox> candidates, double confidence,
                  Path out) throws Exception {
             List<VocAnnotation.Face> truth = a.faces().stream().filter(f -> !f.label().equals(FaceMetrics.INCORRECT)).toList();
             List<ScoredFace> predicted = kept.stream().map(b -> new ScoredFace(b, new float[0])).toList();
@@ -138,14 +146,16 @@ public final class DetectionMisses {
                 FaceBox bestCandidate = bestBox(candidates, face);
                 double bestCandidateIou = bestCandidate == null ? 0 : bestCandidate.iou(face);
                 int why;
-                if (bestKept >= 0.3) {
+                if (bestKept >= FaceMetrics.LOOSE_IOU) {
                     why = 0;
-                } else if (candidates.stream().anyMatch(b -> b.confidence() >= confidence && b.iou(face) >= FaceMetrics.IOU)) {
+                } else if (best(beforeSecondLook, face) >= FaceMetrics.IOU) {
                     why = 1;
-                } else if (bestCandidateIou >= FaceMetrics.IOU) {
+                } else if (candidates.stream().anyMatch(b -> b.confidence() >= confidence && b.iou(face) >= FaceMetrics.IOU)) {
                     why = 2;
-                } else {
+                } else if (bestCandidateIou >= FaceMetrics.IOU) {
                     why = 3;
+                } else {
+                    why = 4;
                 }
                 missed.computeIfAbsent(MISS[why], k -> new int[FaceMetrics.SIZE_BUCKETS])[bucket]++;
                 if (out != null) {
