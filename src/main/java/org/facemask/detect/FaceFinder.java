@@ -12,8 +12,8 @@ import java.util.List;
  * The detection steps shared by scoring and evaluation: resize the photo to each {@code detect-side}, run the detector
  * on it (and on its mirror image with {@code flip}), map boxes back to the photo's pixels and adjust them, drop faces
  * under {@code min-size}, merge the passes (suppression or fusion), keep the boxes a second look finds again
- * ({@code verify-side}, boxes of {@code verify-min-size} and more), order the faces left to right by their centres (so face_index is stable across runs).
- * Not thread-safe; close it.
+ * ({@code verify-side}, boxes of {@code verify-min-size} and more), order the faces left to right by their centres
+ * (so face_index is stable across runs). Not thread-safe; close it.
  */
 public final class FaceFinder implements AutoCloseable {
     /** The second look's view around a box, in multiples of the box's longer side (docs/BENCHMARKS.md). */
