@@ -23,7 +23,7 @@ import java.util.Locale;
  *                      crop looks like the face images the classifier was trained on
  * @param detectSides   photos are resized (down or up) so that their longer side is this long before detection:
  *                      small faces in small photos are found far more often when enlarged; with several sides the
- *                      detector runs at each and the boxes of all are merged (non-maximum suppression)
+ *                      detector runs at each and the boxes of all are merged ({@code fusion})
  * @param boxAdjust     how the detector's boxes are moved and resized to look like annotated face boxes (and like
  *                      the faces of the training images): x += dx w, y += dy h, w *= sw, h *= sh
  * @param flip          the detector also runs on each resized photo's mirror image (a second pass)

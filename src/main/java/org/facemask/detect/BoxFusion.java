@@ -54,6 +54,9 @@ public final class BoxFusion {
         return fused;
     }
 
+    /** A box's weight when its confidence is 0 (faces.confidence = 0 keeps such boxes): counted, never divided by 0. */
+    private static final double MIN_WEIGHT = 1e-6;
+
     /** Boxes taken as one face: running confidence-weighted sums of their corners. */
     private static final class Cluster {
         double x0;
@@ -68,7 +71,7 @@ public final class BoxFusion {
         }
 
         void add(FaceBox b) {
-            double c = b.confidence();
+            double c = Math.max(b.confidence(), MIN_WEIGHT);
             x0 += c * b.x();
             y0 += c * b.y();
             x1 += c * (b.x() + b.w());

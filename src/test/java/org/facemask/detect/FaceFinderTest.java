@@ -132,5 +132,10 @@ class FaceFinderTest {
         assertBox(new FaceBox(1, 0, 10, 10, 1f), fused.get(0));
         assertEquals(0.6f, fused.get(0).confidence(), 1e-6, "(0.8 + 0.4) / 2 passes");
         assertEquals(2, BoxFusion.weighted(List.of(List.of(strong, apart), List.of(weak)), 0.3, 0.4).size());
+
+        FaceBox unsure = new FaceBox(0, 0, 10, 10, 0f);
+        List<FaceBox> zero = BoxFusion.weighted(List.of(List.of(unsure), List.of(unsure.moved(2, 0))), 0.3, 0);
+        assertBox(new FaceBox(1, 0, 10, 10, 0f), zero.get(0));
+        assertEquals(0f, zero.get(0).confidence(), 1e-6, "boxes of confidence 0 (faces.confidence = 0) fuse too");
     }
 }
