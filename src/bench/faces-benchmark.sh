@@ -44,8 +44,15 @@ case "${1:-}" in
     java -cp "$BENCH_CP" org.facemask.bench.FaceBoxCalibration "$MULTI" haar - 2>&1 | tail -1
     ;;
   sweep)
-    java -cp "$BENCH_CP" -Dlog4j2.level=warn org.facemask.bench.DetectionSweep "$MULTI" "$DET/face_detection_yunet_2026may.onnx" \
-      "1024 1536 2048 1024,2048" "0.5 0.3 0.15 0.05"
+    # the sweep of session 4: one pass per side, no second look
+    for sides in 1024 1536 2048 "[1024,2048]"; do
+      for confidence in 0.5 0.3 0.15 0.05; do
+        echo "detect-side $sides, confidence $confidence:"
+        java -cp "$BENCH_CP" -Dlog4j2.level=warn org.facemask.bench.DetectionMisses "$MULTI" 0 - \
+          "faces.model=$DET/face_detection_yunet_2026may.onnx" "faces.detect-side=$sides" "faces.confidence=$confidence" \
+          faces.flip=false faces.verify-side=0 | grep -E "^(found at|kept boxes|  missed)|photos of half"
+      done
+    done
     ;;
   throughput)
     model="${2:?model dir}"; rounds="${3:?rounds}"

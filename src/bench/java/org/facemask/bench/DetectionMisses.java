@@ -19,6 +19,7 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -60,16 +61,13 @@ public final class DetectionMisses {
         Path voc = Path.of(args[0]);
         int half = Integer.parseInt(args[1]);
         Path out = args[2].equals("-") ? null : Path.of(args[2]);
-        FacesSettings settings = PipelineConfig.load(null, Arrays.asList(args).subList(3, args.length)).faces();
-        FacesSettings raw = new FacesSettings(settings.detector(), settings.model(), settings.modelConfig(),
-                RAW_CONFIDENCE, 1.0, settings.minSize(), settings.margin(), settings.detectSides(), settings.boxAdjust(),
-                settings.flip(), FacesSettings.Fusion.NMS, 0, 1);
+        List<String> overrides = Arrays.asList(args).subList(3, args.length);
+        FacesSettings settings = faces(overrides);
         DetectorModel detector = DetectorModel.load(settings, new org.apache.hadoop.conf.Configuration());
-        DetectorModel everyBox = new DetectorModel(raw, detector.model(), detector.config(), detector.sha256());
-        FacesSettings unverified = new FacesSettings(settings.detector(), settings.model(), settings.modelConfig(),
-                settings.confidence(), settings.nmsIou(), settings.minSize(), settings.margin(), settings.detectSides(),
-                settings.boxAdjust(), settings.flip(), settings.fusion(), 0, 1);
-        DetectorModel firstLook = new DetectorModel(unverified, detector.model(), detector.config(), detector.sha256());
+        // the same passes with every box the detector puts out, and the same detection before the second look
+        DetectorModel everyBox = sameModel(detector, faces(overrides, "faces.confidence=" + RAW_CONFIDENCE,
+                "faces.nms-iou=1", "faces.fusion=nms", "faces.verify-side=0"));
+        DetectorModel firstLook = sameModel(detector, faces(overrides, "faces.verify-side=0"));
         ImageDecoder decoder = new ImageDecoder(40_000_000, JpegDecoder.AUTO);
 
         Counts counts = new Counts();
@@ -95,6 +93,17 @@ public final class DetectionMisses {
         System.out.printf(Locale.ROOT, "%s, faces settings %s%n%d photos of half %d, detection %.1f s (%.0f ms a photo)%n",
                 detector.describe(), settings, photos, half, detectNanos / 1e9, detectNanos / 1e6 / photos);
         counts.print();
+    }
+
+    /** The faces settings of the defaults with {@code overrides}, then {@code more}. */
+    private static FacesSettings faces(List<String> overrides, String... more) {
+        List<String> all = new ArrayList<>(overrides);
+        all.addAll(List.of(more));
+        return PipelineConfig.load(null, all).faces();
+    }
+
+    private static DetectorModel sameModel(DetectorModel loaded, FacesSettings settings) {
+        return new DetectorModel(settings, loaded.model(), loaded.config(), loaded.sha256());
     }
 
     /** Tallies by face (or box) size bucket. */
