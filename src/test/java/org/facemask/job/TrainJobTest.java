@@ -176,6 +176,21 @@ class TrainJobTest {
         assertTrue(refused.stderr().contains("train.overwrite=true"), refused.stderr());
     }
 
+    /** train.resume continues a folder instead of replacing it, so a misspelt output must not cost a user's files. */
+    @Test
+    void resumeIntoAFolderOfOtherFilesDeletesNothing() throws Exception {
+        // no space in the name: DL4J cannot read its exported training data back from such a path (left open)
+        Path photos = Files.createDirectories(tmp.resolve("my-photos"));
+        byte[] mine = "a user's file".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Files.write(photos.resolve("holiday.jpg"), mine);
+        Files.createDirectories(photos.resolve("2019"));
+        Files.write(photos.resolve("2019/beach.jpg"), mine);
+        runMain(sparkArgs("train", "train.input=" + prepared, "train.output=" + photos,
+                "model.base.weights=" + weights, "train.epochs=1", "train.resume=true"));
+        assertTrue(java.util.Arrays.equals(mine, Files.readAllBytes(photos.resolve("holiday.jpg"))));
+        assertTrue(java.util.Arrays.equals(mine, Files.readAllBytes(photos.resolve("2019/beach.jpg"))));
+    }
+
     @Test
     void augmentedCopiesJoinTheTrainingSet() throws Exception {
         Path augmented = tmp.resolve("augmented");
