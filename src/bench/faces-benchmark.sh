@@ -5,7 +5,9 @@
 #   src/bench/faces-benchmark.sh detectors MODEL_DIR   each detector backend on half 1: recall, precision, time
 #   src/bench/faces-benchmark.sh crops                 train on the dev set alone, and on the dev set plus the
 #                                                      face crops of half 0; evaluate both on half 1 (YuNet)
-#   src/bench/faces-benchmark.sh calibrate             faces.box-adjust of each detector, measured on half 0
+#   src/bench/faces-benchmark.sh calibrate [faces.key=value ...]
+#                                                      faces.box-adjust of the configured detector and settings,
+#                                                      measured on half 0 (all faces, and faces of 32 px+)
 #   src/bench/faces-benchmark.sh sweep                 YuNet's recall by face size on half 0 for several
 #                                                      faces.detect-side and faces.confidence values
 #   src/bench/faces-benchmark.sh throughput MODEL_DIR ROUNDS [faces.key=value ...]
@@ -38,10 +40,7 @@ PY
 
 case "${1:-}" in
   calibrate)
-    java -cp "$BENCH_CP" org.facemask.bench.FaceBoxCalibration "$MULTI" yunet "$DET/face_detection_yunet_2026may.onnx" 2>&1 | tail -1
-    java -cp "$BENCH_CP" org.facemask.bench.FaceBoxCalibration "$MULTI" res10 "$DET/opencv_face_detector_uint8.pb" \
-      "$DET/opencv_face_detector.pbtxt" 2>&1 | tail -1
-    java -cp "$BENCH_CP" org.facemask.bench.FaceBoxCalibration "$MULTI" haar - 2>&1 | tail -1
+    java -cp "$BENCH_CP" -Dlog4j2.level=warn org.facemask.bench.FaceBoxCalibration "$MULTI" "${@:2}"
     ;;
   sweep)
     # the sweep of session 4: one pass per side, no second look

@@ -2,7 +2,6 @@ package org.facemask.job;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.streaming.StreamingQueryProgress;
 import org.facemask.config.FacesSettings;
 import org.facemask.config.ImageSettings;
 import org.facemask.config.ModelSettings;
@@ -27,11 +26,11 @@ import java.util.List;
  */
 record StreamAction(StreamSettings settings, ImageSettings image, ModelSettings model, ModelDirectory directory,
                     FacesSettings faces) implements Action<StreamAction.Result> {
-    /** @param lastBatch the id of the last micro-batch the query ran before it stopped, or null when none ran */
+    /** @param lastBatch the id of the last micro-batch committed (or found committed) in this run, or null */
     record Result(Long lastBatch, URI output) implements Action.Result {
         @Override
         public void print(PrintStream out) {
-            out.printf("stream stopped%s; output: %s%n", lastBatch == null ? " before its first batch"
+            out.printf("stream stopped%s; output: %s%n", lastBatch == null ? " before committing a batch"
                     : " after batch " + lastBatch, output);
         }
     }
@@ -52,8 +51,8 @@ record StreamAction(StreamSettings settings, ImageSettings image, ModelSettings 
         try (ScoringStream stream = ScoringStream.start(spark, directory, model, image, settings, detector)) {
             stream.stopOnShutdown();
             stream.awaitStop();
-            StreamingQueryProgress last = stream.query().lastProgress();
-            return new Result(last == null ? null : last.batchId(), settings.output());
+            return new Result(stream.lastCommittedBatch().isPresent() ? stream.lastCommittedBatch().getAsLong() : null,
+                    settings.output());
         }
     }
 

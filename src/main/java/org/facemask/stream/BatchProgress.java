@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One log line per micro-batch for the operator: what the batch committed (from the batch itself) with Spark's
@@ -44,6 +45,7 @@ final class BatchProgress extends StreamingQueryListener {
     }
 
     private final Map<Long, Committed> committed = new ConcurrentHashMap<>();
+    private final AtomicLong lastCommitted = new AtomicLong(-1);
     private volatile UUID queryId;
 
     void watch(UUID id) {
@@ -52,6 +54,20 @@ final class BatchProgress extends StreamingQueryListener {
 
     void committed(long batchId, Committed batch) {
         committed.put(batchId, batch);
+        lastCommitted.accumulateAndGet(batchId, Math::max);
+    }
+
+    /** The highest batch id committed (or found committed) in this run; -1 before the first. */
+    long lastCommitted() {
+        return lastCommitted.get();
+    }
+
+    /**
+     * Logs the batches committed whose progress Spark never reported: a stop right after a batch's commit ends the
+     * query before its progress event, and the operator would not see that batch's line.
+     */
+    void reportUnreported() {
+        committed.keySet().stream().sorted().forEach(id -> log(id, committed.remove(id), null));
     }
 
     @Override
@@ -61,15 +77,22 @@ final class BatchProgress extends StreamingQueryListener {
         if (batch == null) {
             return; // another query, or a trigger that found no new file
         }
+        log(p.batchId(), batch, p);
+    }
+
+    /** One line per batch; the rates come from Spark's progress, which a batch committed as the stream stops lacks. */
+    private static void log(long batchId, Committed batch, StreamingQueryProgress p) {
         if (batch.replayed()) {
-            LOG.info("batch {}: {} files, committed before the restart: found, not written again", p.batchId(),
+            LOG.info("batch {}: {} files, committed before the restart: found, not written again", batchId,
                     batch.files());
             return;
         }
-        LOG.info("batch {}: {} files, {} rows, {} errors, {} skipped as older than the first start; input {} files/s, "
-                        + "processed {} files/s; latency from file modified to batch committed p50 {} s, p95 {} s",
-                p.batchId(), batch.files(), batch.rows(), batch.errors(), batch.skipped(),
-                String.format("%.1f", p.inputRowsPerSecond()), String.format("%.1f", p.processedRowsPerSecond()),
+        LOG.info("batch {}: {} files, {} rows, {} errors, {} skipped as older than the first start; {}; latency from file "
+                        + "modified to batch committed p50 {} s, p95 {} s",
+                batchId, batch.files(), batch.rows(), batch.errors(), batch.skipped(), p == null
+                        ? "committed as the stream stopped"
+                        : String.format("input %.1f files/s, processed %.1f files/s", p.inputRowsPerSecond(),
+                        p.processedRowsPerSecond()),
                 String.format("%.1f", batch.latency(0.50)), String.format("%.1f", batch.latency(0.95)));
     }
 

@@ -30,8 +30,10 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -75,6 +77,8 @@ public final class ScoringStream implements AutoCloseable {
     /** Held while a batch scores and commits: a stop waits for it. */
     private final ReentrantLock inFlight = new ReentrantLock();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Open until the first close has finished: a second closer waits on it (see {@link #close}). */
+    private final CountDownLatch closeFinished = new CountDownLatch(1);
     /** The query, once start() has returned it: its first batch may run before. */
     private final CompletableFuture<StreamingQuery> started = new CompletableFuture<>();
     private StreamingQuery query;
@@ -187,6 +191,12 @@ public final class ScoringStream implements AutoCloseable {
         }
     }
 
+    /** The id of the last micro-batch committed (or found committed) in this run, if any. */
+    public OptionalLong lastCommittedBatch() {
+        long id = progress.lastCommitted();
+        return id < 0 ? OptionalLong.empty() : OptionalLong.of(id);
+    }
+
     /** Blocks until the query stops: returns after a stop, throws when it failed. */
     public void awaitStop() {
         try {
@@ -210,17 +220,43 @@ public final class ScoringStream implements AutoCloseable {
         }, SHUTDOWN_PRIORITY, STOP_WAIT_MINUTES, TimeUnit.MINUTES);
     }
 
-    /** Stops the query after the batch in flight (no batch is left half done) and releases the model. */
+    /**
+     * Stops the query after the batch in flight (no batch is left half done) and releases the model. The shutdown hook
+     * and the job both close: whichever comes second waits until the first has finished, because the job stops the
+     * SparkContext right after, and {@code query.stop()} still cancels Spark jobs once the query thread has ended
+     * (which is what lets the job's own close begin).
+     */
     @Override
     public void close() {
         if (closed.getAndSet(true)) {
-            return; // the shutdown hook and the job both close
+            awaitCloseFinished();
+            return;
         }
+        try {
+            stopAfterBatchInFlight();
+        } finally {
+            closeFinished.countDown();
+        }
+    }
+
+    private void awaitCloseFinished() {
+        try {
+            if (!closeFinished.await(STOP_WAIT_MINUTES, TimeUnit.MINUTES)) {
+                LOG.warn("the stream's stop has not finished after {} minutes; going on", STOP_WAIT_MINUTES);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void stopAfterBatchInFlight() {
         inFlight.lock();
         try {
             query.stop();
+            progress.reportUnreported();
             LOG.info("stopped; {}; task-seconds: read {}, decode+resize {}, inference {}",
-                    query.lastProgress() == null ? "no batch ran" : "the last batch was " + query.lastProgress().batchId(),
+                    progress.lastCommitted() < 0 ? "no batch committed in this run"
+                            : "the last batch committed was " + progress.lastCommitted(),
                     String.format("%.1f", timers.read().value() / 1e9), String.format("%.1f", timers.decode().value() / 1e9),
                     String.format("%.1f", timers.inference().value() / 1e9));
         } catch (TimeoutException e) {

@@ -1,13 +1,18 @@
 package org.facemask.stream;
 
+import org.facemask.testing.LogLines;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.stream.LongStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The latency figures of a batch's log line: from each file's modification time to the commit, nearest rank. */
+/**
+ * The latency figures of a batch's log line (from each file's modification time to the commit, nearest rank), and the
+ * lines of batches committed as the stream stops.
+ */
 class BatchProgressTest {
     @Test
     void latencyPercentilesAreNearestRankOverTheFilesOfTheBatch() {
@@ -26,5 +31,23 @@ class BatchProgressTest {
     void aBatchWithoutScoredFilesHasNoLatency() {
         assertTrue(Double.isNaN(BatchProgress.Committed.of(0, 3, 0, 0, 1000, new long[0]).latency(0.95)));
         assertTrue(Double.isNaN(BatchProgress.Committed.replayed(4, 0).latency(0.5)));
+    }
+
+    @Test
+    void aBatchCommittedAsTheStreamStopsIsLoggedOnceWithoutRates() {
+        BatchProgress progress = new BatchProgress();
+        assertEquals(-1, progress.lastCommitted());
+        try (LogLines log = LogLines.of(BatchProgress.class)) {
+            progress.committed(4, BatchProgress.Committed.replayed(3, 0));
+            progress.committed(5, BatchProgress.Committed.of(2, 1, 2, 0, 3000, new long[]{1000, 2000}));
+            // no progress event came: the query stopped right after the commit
+            progress.reportUnreported();
+            progress.reportUnreported();
+            assertEquals(List.of("batch 4: 3 files, committed before the restart: found, not written again",
+                    "batch 5: 2 files, 2 rows, 0 errors, 1 skipped as older than the first start; committed as the "
+                            + "stream stopped; latency from file modified to batch committed p50 1.0 s, p95 2.0 s"),
+                    log.lines());
+        }
+        assertEquals(5, progress.lastCommitted());
     }
 }

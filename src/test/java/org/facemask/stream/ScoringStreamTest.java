@@ -226,6 +226,9 @@ class ScoringStreamTest {
         assertEquals(143, slow.exitValue(), "the exit status of a JVM ended by SIGTERM");
         String log = Files.readString(tmp.resolve("child-slow.log"));
         assertTrue(log.contains(StreamChild.STOPPED), log);
+        assertTrue(log.contains("ScoringStream: stopped"), "the shutdown hook stopped the query "
+                + "before the job stopped Spark:\n" + log);
+        assertFalse(log.contains("ShutdownHook"), "no shutdown hook failed:\n" + log);
         assertEquals(batch0Written, Files.getLastModifiedTime(batch0).toMillis(), "the replayed batch 0 was not written again");
         try (SparkSession spark = StreamFixture.session()) {
             assertEquals(expected, StreamFixture.rowsByPath(spark, output, landing).keySet(),

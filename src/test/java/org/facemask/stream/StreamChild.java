@@ -41,16 +41,21 @@ public final class StreamChild {
                 }
             }
         };
-        SparkSession spark = StreamFixture.session();
-        ModelDirectory directory = ModelDirectory.open("score.model", config.stream().model(),
-                spark.sparkContext().hadoopConfiguration());
-        ScoringStream stream = ScoringStream.start(spark, directory, config.model(), config.image(), config.stream(),
-                null, hook);
-        stream.stopOnShutdown();
-        System.out.println(READY);
-        System.out.flush();
-        stream.awaitStop();
-        System.out.println(STOPPED);
-        System.out.flush();
+        // ends the way the stream job does (StreamAction, Main): the stream closed, then the SparkSession, while the
+        // shutdown hook may still be stopping the query
+        try (SparkSession spark = StreamFixture.session()) {
+            ModelDirectory directory = ModelDirectory.open("score.model", config.stream().model(),
+                    spark.sparkContext().hadoopConfiguration());
+            try (ScoringStream stream = ScoringStream.start(spark, directory, config.model(), config.image(),
+                    config.stream(), null, hook)) {
+                stream.stopOnShutdown();
+                System.out.println(READY);
+                System.out.flush();
+                stream.awaitStop();
+                // before the closes: on a SIGTERM the JVM halts once the shutdown hooks are done, maybe before them
+                System.out.println(STOPPED);
+                System.out.flush();
+            }
+        }
     }
 }
