@@ -124,7 +124,7 @@ public final class Main {
             Action.Result result = action.execute(spark);
             result.print(out);
             return new Outcome(0, result);
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Spark's Scala code throws checked exceptions (SparkException) undeclared
             LOG.error("job failed", e);
             err.println("error: job failed: " + e.getMessage());
             return new Outcome(1, null);

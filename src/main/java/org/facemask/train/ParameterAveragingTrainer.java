@@ -33,10 +33,15 @@ final class ParameterAveragingTrainer implements AutoCloseable {
         this.exportDir = exportDir;
         this.hadoop = hadoop;
         // Export stages the data as files the executors read back: it needs storage they all see. A file:// export
-        // directory on a cluster is not that, and DL4J refuses it; there the data stays in the RDD (Direct).
-        boolean export = sc.isLocal() || !"file".equals(exportDir.getScheme());
+        // directory on a cluster is not that, and DL4J refuses it; there the data stays in the RDD (Direct). DL4J also
+        // cannot read its files back from a path whose URI has escapes (a space is %20): "does not exist" as a URI,
+        // URISyntaxException when decoded; such a path trains from the RDD too.
+        boolean shared = sc.isLocal() || !"file".equals(exportDir.getScheme());
+        boolean readable = !exportDir.getRawPath().contains("%");
+        boolean export = shared && readable;
         if (!export) {
-            LOG.info("export directory {} is on local disk and Spark is not local: training from the RDD directly", exportDir);
+            LOG.info("export directory {} {}: training from the RDD directly", exportDir,
+                    readable ? "is on local disk and Spark is not local" : "has characters DL4J cannot read back");
         }
         this.master = new ParameterAveragingTrainingMaster.Builder(1)
                 .batchSizePerWorker(settings.batchSize())
