@@ -83,6 +83,18 @@ public record FacesSettings(Detector detector, URI model, URI modelConfig, doubl
                 Checks.intIn(c, "faces.verify-min-size", 1, 10_000));
     }
 
+    /**
+     * The settings that decide which faces are found and how each is cropped, as one line (the score output's
+     * {@code face_settings}): an incremental score run with other settings scores its files again. The detector's
+     * model is named apart, by its sha256.
+     */
+    public String findingKey() {
+        return String.format(Locale.ROOT, "%s detect-side=%s flip=%s fusion=%s confidence=%s nms-iou=%s min-size=%d "
+                        + "box-adjust=[%s, %s, %s, %s] verify-side=%d verify-min-size=%d margin=%s", detector.code(),
+                detectSides, flip, fusion.name().toLowerCase(Locale.ROOT), confidence, nmsIou, minSize, boxAdjust.dx(),
+                boxAdjust.dy(), boxAdjust.sw(), boxAdjust.sh(), verifySide, verifyMinSize, margin);
+    }
+
     /** How many times the detector runs on each photo: once per detect-side, twice with flip. */
     public int passes() {
         return detectSides.size() * (flip ? 2 : 1);

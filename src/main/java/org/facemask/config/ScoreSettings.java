@@ -14,7 +14,7 @@ import java.time.format.DateTimeParseException;
  * @param output       the scores dataset, partitioned by run_date
  * @param runDate      the partition this run writes (replaced as a whole on a re-run)
  * @param incremental  skip files already scored without error by the same model version with the same
- *                     modification time
+ *                     modification time, the same way (whole, or per face with the same detector and settings)
  * @param partitions   Spark partitions for reading and scoring; 0 = automatic
  * @param rowsPerFile  rows per output Parquet file, to keep files few and large
  * @param faces        detect the faces in each photo and score each (settings in {@link FacesSettings})

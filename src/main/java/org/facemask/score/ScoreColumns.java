@@ -91,6 +91,8 @@ public final class ScoreColumns {
             "the model's version (metadata.json)", null);
     public static final Column FACE_DETECTOR = new Column("face_detector", DataTypes.StringType, true, Filled.PER_RUN,
             "detector backend and model sha256", null);
+    public static final Column FACE_SETTINGS = new Column("face_settings", DataTypes.StringType, true, Filled.PER_RUN,
+            "the faces.* settings that found and cropped the faces (an incremental run with others scores again)", null);
     public static final Column SCORED_AT = new Column("scored_at", DataTypes.TimestampType, false, Filled.PER_RUN,
             "when the run scored (one time for all its rows)", null);
     public static final Column ERROR = row("error", DataTypes.StringType, false,
@@ -98,7 +100,7 @@ public final class ScoreColumns {
 
     /** The score job's output, in order. */
     public static final List<Column> OUTPUT = concat(List.of(PATH, MODIFICATION_TIME, SIZE_BYTES), FACE,
-            List.of(LABEL, PROBABILITIES, MODEL_VERSION, FACE_DETECTOR, SCORED_AT, ERROR));
+            List.of(LABEL, PROBABILITIES, MODEL_VERSION, FACE_DETECTOR, FACE_SETTINGS, SCORED_AT, ERROR));
 
     /** The task's row: every per-row column, the probabilities as one array where the p_ columns go. */
     private static final List<Column> TASK = OUTPUT.stream()

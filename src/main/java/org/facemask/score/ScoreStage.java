@@ -98,7 +98,7 @@ public final class ScoreStage {
                     + " is left as it was; check the path or glob, or set score.allow-empty=true where a night "
                     + "without files is expected (the date then gets an empty partition)");
         }
-        List<InputFile> todo = settings.incremental() ? notYetScored(listed, settings, meta.version()) : listed;
+        List<InputFile> todo = settings.incremental() ? notYetScored(listed, settings, meta.version(), detector) : listed;
         LOG.info("listed {} files under {} in {} s; {} already scored by model {}, {} to score", listed.size(),
                 settings.input(), String.format("%.1f", listSeconds), listed.size() - todo.size(), meta.version(), todo.size());
 
@@ -147,11 +147,14 @@ public final class ScoreStage {
 
     /**
      * The listed files that no earlier partition holds as scored without error by this model version at the same
-     * modification time. The latest earlier run of a file decides: if its row there has an error, the file is scored
+     * modification time, the same way: whole, or per face by the same detector file with the same settings (a run
+     * that switches score.faces on, or changes the faces settings, scores the files again). The latest earlier run of
+     * a file decides: if its row there has an error, the file is scored
      * again. An archive is one unit, as it is read as one: its entries' rows ({@code <archive>!/<entry>}) and its own
      * row all count for it, and one error among them has the whole archive scored again.
      */
-    private List<InputFile> notYetScored(List<InputFile> listed, ScoreSettings settings, String version) {
+    private List<InputFile> notYetScored(List<InputFile> listed, ScoreSettings settings, String version,
+                                         DetectorModel detector) {
         if (!Storage.exists(settings.output(), hadoop) || !hasPartitions(settings.output())) {
             return listed;
         }
@@ -162,8 +165,11 @@ public final class ScoreStage {
         // a row's path names the file it was read from: itself, or for an entry the archive before "!/"
         UserDefinedFunction sources = udf((UDF1<String, String[]>) path ->
                 ArchiveEntries.sourcesOf(path).toArray(String[]::new), DataTypes.createArrayType(DataTypes.StringType));
-        Dataset<Row> earlier = spark.read().parquet(Storage.sparkPath(settings.output()))
-                .where(col(RUN_DATE).lt(lit(settings.runDate().toString())).and(col("model_version").equalTo(version)))
+        // merged: partitions scored whole have no face columns, those scored per face have them
+        Dataset<Row> all = spark.read().option("mergeSchema", "true").parquet(Storage.sparkPath(settings.output()));
+        Dataset<Row> earlier = all
+                .where(col(RUN_DATE).lt(lit(settings.runDate().toString())).and(col("model_version").equalTo(version))
+                        .and(scoredTheSameWay(List.of(all.columns()), detector)))
                 .select(explode(sources.apply(col("path"))).alias("source"), col("modification_time").alias("source_time"),
                         col(RUN_DATE), col("error").isNotNull().alias("failed"));
         Set<String> done = new HashSet<>();
@@ -175,6 +181,20 @@ public final class ScoreStage {
                 .select(col("source"), col("source_time")).collectAsList()
                 .forEach(r -> done.add(r.getString(0) + "\n" + r.getTimestamp(1).getTime()));
         return listed.stream().filter(f -> !done.contains(f.path() + "\n" + f.modificationTime())).toList();
+    }
+
+    /** Rows scored whole (no face columns), or per face by this detector file with these settings. */
+    private static org.apache.spark.sql.Column scoredTheSameWay(List<String> columns, DetectorModel detector) {
+        String detectorColumn = ScoreColumns.FACE_DETECTOR.name();
+        String settingsColumn = ScoreColumns.FACE_SETTINGS.name();
+        if (detector == null) {
+            return columns.contains(detectorColumn) ? col(detectorColumn).isNull() : lit(true);
+        }
+        if (!columns.contains(detectorColumn) || !columns.contains(settingsColumn)) {
+            return lit(false); // nothing was scored per face with its settings recorded
+        }
+        return col(detectorColumn).equalTo(detector.describe())
+                .and(col(settingsColumn).equalTo(detector.settings().findingKey()));
     }
 
     private boolean hasPartitions(URI output) {

@@ -66,6 +66,7 @@ public final class ScoredFiles {
         perRun.put(ScoreColumns.SCORED_AT.name(), scoredAt);
         if (scoring.detector() != null) {
             perRun.put(ScoreColumns.FACE_DETECTOR.name(), scoring.detector().describe());
+            perRun.put(ScoreColumns.FACE_SETTINGS.name(), scoring.detector().settings().findingKey());
         }
         Column[] columns = ScoreColumns.select(scoring.classes(), scoring.detector() != null, perRun);
         return scored.select(columns);

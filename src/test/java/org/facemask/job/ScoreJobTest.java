@@ -245,7 +245,8 @@ class ScoreJobTest {
     /**
      * score.faces: a photo of three people gives three rows (face_index 0-2 left to right, boxes on the faces,
      * the detector and its model's sha256), a photo without faces one row with faces_found = 0; a re-run of the
-     * night replaces them, the next night skips them.
+     * night replaces them, the next night skips them. Incremental runs skip only what was scored the same way: the
+     * photos scored whole the night before are scored per face, and other faces settings score them again.
      */
     @Test
     void everyFaceOfAPhotoIsScoredAndAPhotoWithoutFacesKeepsItsRow() throws Exception {
@@ -255,13 +256,19 @@ class ScoreJobTest {
         Files.write(photos.resolve("landscape.png"), TestImages.encode(FaceCollage.noFaces(), "png"));
         Path out = tmp.resolve("face scores");
         String yunet = SharedFiles.require("models/face-detectors/face_detection_yunet_2026may.onnx").toString();
-        for (String date : List.of("2026-11-24", "2026-11-24", "2026-11-25")) {
-            JobRunner.Outcome o = runMain(sparkArgs("score", "score.model=" + model, "score.input=" + photos,
-                    "score.output=" + out, "score.run-date=" + date, "score.faces=true", "faces.model=" + yunet));
+        List<List<String>> nights = List.of(List.of("2026-11-23", "score.faces=false"),
+                List.of("2026-11-24", "score.faces=true"), List.of("2026-11-24", "score.faces=true"),
+                List.of("2026-11-25", "score.faces=true"), List.of("2026-11-26", "score.faces=true", "faces.flip=false"));
+        for (List<String> night : nights) {
+            List<String> args = new java.util.ArrayList<>(List.of("score.model=" + model, "score.input=" + photos,
+                    "score.output=" + out, "score.run-date=" + night.get(0), "faces.model=" + yunet));
+            args.addAll(night.subList(1, night.size()));
+            JobRunner.Outcome o = runMain(sparkArgs("score", args.toArray(String[]::new)));
             assertEquals(0, o.exitCode(), o.stderr());
         }
         try (SparkSession s = SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false").getOrCreate()) {
-            List<Row> rows = s.read().parquet(out.toString()).where("run_date = '2026-11-24'")
+            // the night scored whole has no face columns: read with them merged in
+            List<Row> rows = s.read().option("mergeSchema", "true").parquet(out.toString()).where("run_date = '2026-11-24'")
                     .orderBy("path", "face_index").collectAsList();
             assertEquals(4, rows.size(), "three faces and one photo without: " + rows);
             Row empty = rows.get(0);
@@ -282,9 +289,14 @@ class ScoreJobTest {
                 assertTrue((float) face.getAs("face_confidence") >= 0.5f);
                 assertNotNull(face.getAs("label"));
                 assertTrue(face.getAs("face_detector").toString().startsWith("yunet sha256:ebafce4e"));
+                assertTrue(face.getAs("face_settings").toString().contains("flip=true"), face.toString());
             }
             assertEquals(0, s.read().parquet(out.toString()).where("run_date = '2026-11-25'").count(),
                     "the next night skips photos already scored");
+            List<Row> unflipped = s.read().option("mergeSchema", "true").parquet(out.toString())
+                    .where("run_date = '2026-11-26'").collectAsList();
+            assertEquals(4, unflipped.size(), "other faces settings score the photos again");
+            assertTrue(unflipped.get(0).getAs("face_settings").toString().contains("flip=false"));
         }
     }
 
