@@ -107,8 +107,11 @@ record EvaluateAction(PipelineConfig config, ModelDirectory directory, OutputLoc
     @Override
     public Result execute(SparkSession spark) {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-        output.replace(hadoop);
-        return faces != null ? evaluateFaces(spark, hadoop) : evaluateImages(spark, hadoop);
+        try (OutputLocation.Replacement replacement = output.replace(hadoop)) {
+            Result result = faces != null ? evaluateFaces(spark, hadoop) : evaluateImages(spark, hadoop);
+            replacement.commit();
+            return result;
+        }
     }
 
     private ImagesResult evaluateImages(SparkSession spark, Configuration hadoop) {

@@ -37,15 +37,17 @@ record FeaturizeAction(FeaturizeSettings settings, ImageSettings image, ModelSet
     @Override
     public Result execute(SparkSession spark) {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-        output.replace(hadoop);
-        Backbone backbone = Backbone.create(model, image.size(), input.weights(), 0, hadoop);
-        long count = new FeaturizeStage(spark).run(input.dataset(), backbone, model.engine(), model.inferenceThreads(),
-                model.inferenceBatch(), settings.partitions(), settings.output());
-        FeaturizeMetadata metadata = new FeaturizeMetadata(count, input.dataset().classes(), image.size(),
-                new FeaturizeMetadata.Base("MobileNetV2", model.alpha(), backbone.pretrained(),
-                        String.valueOf(backbone.weightsSha256())),
-                model.engine().code(), FeaturizeMetadata.PREPROCESSING, settings.input().toString());
-        metadata.write(settings.output(), hadoop);
-        return new Result(metadata, settings.output());
+        try (OutputLocation.Replacement replacement = output.replace(hadoop)) {
+            Backbone backbone = Backbone.create(model, image.size(), input.weights(), 0, hadoop);
+            long count = new FeaturizeStage(spark).run(input.dataset(), backbone, model.engine(),
+                    model.inferenceThreads(), model.inferenceBatch(), settings.partitions(), settings.output());
+            FeaturizeMetadata metadata = new FeaturizeMetadata(count, input.dataset().classes(), image.size(),
+                    new FeaturizeMetadata.Base("MobileNetV2", model.alpha(), backbone.pretrained(),
+                            String.valueOf(backbone.weightsSha256())),
+                    model.engine().code(), FeaturizeMetadata.PREPROCESSING, settings.input().toString());
+            metadata.write(settings.output(), hadoop);
+            replacement.commit();
+            return new Result(metadata, settings.output());
+        }
     }
 }

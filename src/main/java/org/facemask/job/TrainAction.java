@@ -46,9 +46,13 @@ record TrainAction(TrainSettings settings, ImageSettings image, ModelSettings mo
     @Override
     public Result execute(SparkSession spark) {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-        output.replace(hadoop);
-        Backbone backbone = Backbone.create(model, image.size(), input.weights(), settings.seed(), hadoop);
-        return new Result(new TrainStage(spark).run(input.dataset(), backbone, model, settings), settings.output());
+        try (OutputLocation.Replacement replacement = output.replace(hadoop)) {
+            Backbone backbone = Backbone.create(model, image.size(), input.weights(), settings.seed(), hadoop);
+            Result result = new Result(new TrainStage(spark).run(input.dataset(), backbone, model, settings),
+                    settings.output());
+            replacement.commit();
+            return result;
+        }
     }
 
     /**

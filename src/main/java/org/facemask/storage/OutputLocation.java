@@ -126,12 +126,16 @@ public final class OutputLocation {
 
     /**
      * Makes room for the job's output, checking again (another writer may have come in since the check before
-     * Spark started), then writes the marker. Call it before writing anything into the output. A
-     * {@link #continued} output is left as it is.
+     * Spark started), then writes the marker. Call it before writing anything into the output, and
+     * {@link Replacement#commit} once the output is complete. An earlier output is not deleted here but set aside
+     * next to the output ({@code .<name>.previous}): a job that fails puts it back ({@link Replacement#close}
+     * without a commit), so a failed nightly retrain leaves the model that was there. A run killed in between
+     * leaves both; the next run keeps whichever is complete (the marker of a committed output says so) and
+     * deletes the other. A {@link #continued} output is left as it is.
      */
-    public void replace(Configuration conf) {
+    public Replacement replace(Configuration conf) {
         if (continued) {
-            return;
+            return continuedOutput(conf);
         }
         String refusal = refusal(conf);
         if (refusal != null) {
@@ -140,22 +144,153 @@ public final class OutputLocation {
         Path path = new Path(uri);
         try {
             FileSystem fs = path.getFileSystem(conf);
+            Path aside = asidePath(path);
+            boolean setAside = aside != null && fs.exists(aside) && keepLeftAside(fs, path, aside);
             if (fs.exists(path)) {
                 int entries = fs.listStatus(path).length;
-                if (entries > 0) {
-                    LOG.info("replacing the earlier {} output {} ({} entries)", writer.code(), path, entries);
-                }
-                if (!fs.delete(path, true)) {
+                if (entries > 0 && !setAside && aside != null) {
+                    LOG.info("setting the earlier {} output {} ({} entries) aside as {} until this run has written its own",
+                            writer.code(), path, entries, aside);
+                    rename(fs, path, aside);
+                    setAside = true;
+                } else if (!fs.delete(path, true)) {
                     throw new IOException("delete returned false");
                 }
             }
             if (!fs.mkdirs(path)) {
                 throw new IOException("mkdirs returned false");
             }
+            writeMarker(conf, false);
+            return new Replacement(fs, path, setAside ? aside : null);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot replace " + writer.code() + " output " + path + ": " + e.getMessage(), e);
         }
-        Json.writeFile(Storage.child(uri, MARKER), Map.of("job", writer.code(), "created_at", Instant.now().toString()), conf);
+    }
+
+    /** train.resume: nothing is set aside or put back; an output set aside by a killed run goes once this one completes. */
+    private Replacement continuedOutput(Configuration conf) {
+        Path path = new Path(uri);
+        try {
+            FileSystem fs = path.getFileSystem(conf);
+            Path aside = asidePath(path);
+            return new Replacement(fs, null, aside != null && fs.exists(aside) ? aside : null);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the file system of " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A run was killed while an earlier output was set aside: whether the set-aside one is the output to keep (true),
+     * because the killed run's own did not complete, or is stale (deleted here; false).
+     */
+    private boolean keepLeftAside(FileSystem fs, Path path, Path aside) throws IOException {
+        Set<String> names = Arrays.stream(fs.listStatus(aside)).map(s -> s.getPath().getName())
+                .collect(Collectors.toCollection(TreeSet::new));
+        if (!isOurs(fs, aside, names)) {
+            throw new IllegalStateException(key() + ": " + aside + " is where an earlier output is set aside, but it "
+                    + "holds files no " + writer.code() + " run wrote (" + shownNames(names) + "); move it away yourself");
+        }
+        if (fs.exists(path) && isComplete(fs, path)) {
+            LOG.info("deleting {}: an earlier output a killed run had set aside after its own was complete", aside);
+            if (!fs.delete(aside, true)) {
+                throw new IOException("delete of " + aside + " returned false");
+            }
+            return false;
+        }
+        LOG.warn("{} holds the earlier {} output that a killed run set aside; the killed run's incomplete output {} is "
+                + "deleted, the earlier one stays aside until this run has written its own", aside, writer.code(), path);
+        return true;
+    }
+
+    /** Where an earlier output waits while a run writes its own: {@code .<name>.previous} beside it; null for a root. */
+    private static Path asidePath(Path output) {
+        String uriPath = output.toUri().getPath();
+        if (uriPath == null || uriPath.replace("/", "").isEmpty()) {
+            return null; // the root of a file system or bucket: nothing beside it
+        }
+        // a folder's URI may end with '/', and Path then names its last segment ""
+        Path path = uriPath.endsWith("/") ? new Path(output.toUri().toString().replaceAll("/+$", "")) : output;
+        return path.getParent() == null ? null
+                : new Path(path.getParent(), "." + path.getName() + ".previous");
+    }
+
+    private boolean isComplete(FileSystem fs, Path path) {
+        try {
+            byte[] marker = Storage.readAll(new Path(path, MARKER), fs.getConf());
+            return Json.read(new String(marker, java.nio.charset.StandardCharsets.UTF_8)).has("completed_at");
+        } catch (IOException | RuntimeException e) {
+            return false; // no marker, or not ours
+        }
+    }
+
+    private void writeMarker(Configuration conf, boolean complete) {
+        Map<String, Object> marker = new java.util.LinkedHashMap<>();
+        marker.put("job", writer.code());
+        marker.put(complete ? "completed_at" : "created_at", Instant.now().toString());
+        Json.writeFile(Storage.child(uri, MARKER), marker, conf);
+    }
+
+    private static void rename(FileSystem fs, Path from, Path to) throws IOException {
+        if (!fs.rename(from, to)) {
+            throw new IOException("rename of " + from + " to " + to + " returned false");
+        }
+    }
+
+    /**
+     * The output a job is writing, and the earlier one set aside while it does: {@link #commit} when the output is
+     * complete; {@link #close} without a commit puts the earlier output back (the job failed).
+     */
+    public final class Replacement implements AutoCloseable {
+        private final FileSystem fs;
+        /** The output being written; null for a continued output (train.resume), which is never put back. */
+        private final Path output;
+        /** The earlier output, set aside; null when there was none. */
+        private final Path aside;
+        private boolean committed;
+
+        private Replacement(FileSystem fs, Path output, Path aside) {
+            this.fs = fs;
+            this.output = output;
+            this.aside = aside;
+        }
+
+        /** The output is complete: the marker says so, then the earlier output set aside is deleted. */
+        public void commit() {
+            committed = true;
+            if (output != null) {
+                writeMarker(fs.getConf(), true);
+            }
+            if (aside != null) {
+                try {
+                    if (!fs.delete(aside, true)) {
+                        throw new IOException("delete returned false");
+                    }
+                } catch (IOException e) {
+                    // the new output is complete: the next run deletes the stale copy (keepLeftAside)
+                    LOG.warn("cannot delete the earlier {} output set aside at {}: {}", writer.code(), aside, e.toString());
+                }
+            }
+        }
+
+        /** Without a commit: the job failed; its incomplete output is deleted and the earlier one put back. */
+        @Override
+        public void close() {
+            if (committed || aside == null || output == null) {
+                // a first run that failed leaves its incomplete output, marked, for the next to replace (train:
+                // to resume); a continued one is the run's own state
+                return;
+            }
+            try {
+                if (fs.exists(output) && !fs.delete(output, true)) {
+                    throw new IOException("delete of " + output + " returned false");
+                }
+                rename(fs, aside, output);
+                LOG.warn("the {} run failed: the earlier output is back at {}", writer.code(), output);
+            } catch (IOException e) {
+                throw new UncheckedIOException("the " + writer.code() + " run failed, and its earlier output could not "
+                        + "be put back from " + aside + " to " + output + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     private String key() {

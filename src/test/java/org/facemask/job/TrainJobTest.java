@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 import static org.facemask.job.FeaturizeJobTest.sparkArgs;
 import static org.facemask.job.PrepareJobTest.runMain;
@@ -154,6 +155,57 @@ class TrainJobTest {
         assertTrue(Files.exists(copy.resolve("model.zip")));
         assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(model.resolve("model.zip"))));
         assertFalse(Files.exists(model.resolve("eval")));
+    }
+
+    /**
+     * train.overwrite=true over the model in use, and the run fails half way (a damaged Parquet file of the training
+     * split): the model folder is exactly as it was, so tonight's scoring still has its model.
+     */
+    @Test
+    void aRetrainThatFailsLeavesTheModelInUse() throws Exception {
+        Path inUse = tmp.resolve("model in use");
+        copyTree(model, inUse);
+        Path damaged = tmp.resolve("damaged prepared");
+        copyTree(prepared, damaged);
+        try (var files = Files.walk(damaged.resolve("images"))) {
+            Path parquet = files.filter(f -> f.toString().contains("split=train") && f.toString().endsWith(".parquet"))
+                    .findFirst().orElseThrow();
+            Files.write(parquet, "not Parquet any more".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            Files.deleteIfExists(parquet.resolveSibling("." + parquet.getFileName() + ".crc"));
+        }
+        Map<String, byte[]> before = contents(inUse);
+        JobRunner.Outcome t = runMain(sparkArgs("train", "train.input=" + damaged, "train.output=" + inUse,
+                "model.base.weights=" + weights, "train.epochs=1", "train.overwrite=true"));
+        assertEquals(1, t.exitCode(), t.stderr());
+        assertTrue(t.stderr().contains("error: job failed"), t.stderr());
+        Map<String, byte[]> after = contents(inUse);
+        assertEquals(before.keySet(), after.keySet());
+        before.forEach((name, bytes) -> assertTrue(java.util.Arrays.equals(bytes, after.get(name)), name));
+        assertFalse(Files.exists(tmp.resolve(".model in use.previous")));
+    }
+
+    private static void copyTree(Path from, Path to) throws Exception {
+        try (var files = Files.walk(from)) {
+            for (Path f : files.toList()) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target);
+                }
+            }
+        }
+    }
+
+    /** Every file under {@code dir} by its relative path, with its bytes. */
+    private static Map<String, byte[]> contents(Path dir) throws Exception {
+        Map<String, byte[]> contents = new java.util.TreeMap<>();
+        try (var files = Files.walk(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                contents.put(dir.relativize(f).toString(), Files.readAllBytes(f));
+            }
+        }
+        return contents;
     }
 
     @Test

@@ -115,6 +115,92 @@ class OutputLocationTest {
         assertTrue(Files.exists(empty.resolve(OutputLocation.MARKER)));
     }
 
+    /** A model folder as train leaves it (the marker of a committed run), holding {@code content} in model.zip. */
+    private Path model(String name, String content) throws Exception {
+        Path model = tmp.resolve(name);
+        OutputLocation.Replacement r = OutputLocation.checked(TRAIN, model.toUri(), true, List.of(), conf).replace(conf);
+        Files.writeString(model.resolve("model.zip"), content);
+        Files.writeString(model.resolve("metadata.json"), "{}");
+        r.commit();
+        return model;
+    }
+
+    private static Path aside(Path output) {
+        return output.resolveSibling("." + output.getFileName() + ".previous");
+    }
+
+    /** overwrite=true and the run fails: its own files go, the earlier output is back as it was. */
+    @Test
+    void aFailedRunPutsTheEarlierOutputBack() throws Exception {
+        Path model = model("model", "the model in use");
+        try (OutputLocation.Replacement r = OutputLocation.checked(TRAIN, model.toUri(), true, List.of(), conf).replace(conf)) {
+            assertFalse(Files.exists(model.resolve("model.zip")));
+            assertEquals("the model in use", Files.readString(aside(model).resolve("model.zip")));
+            Files.writeString(model.resolve("checkpoints"), "half a run");
+            // the job fails here: no commit
+        }
+        assertEquals("the model in use", Files.readString(model.resolve("model.zip")));
+        assertFalse(Files.exists(model.resolve("checkpoints")));
+        assertFalse(Files.exists(aside(model)));
+    }
+
+    @Test
+    void aCommittedRunDeletesTheEarlierOutput() throws Exception {
+        Path model = model("model", "old");
+        try (OutputLocation.Replacement r = OutputLocation.checked(TRAIN, model.toUri(), true, List.of(), conf).replace(conf)) {
+            Files.writeString(model.resolve("model.zip"), "new");
+            r.commit();
+        }
+        assertEquals("new", Files.readString(model.resolve("model.zip")));
+        assertTrue(Files.readString(model.resolve(OutputLocation.MARKER)).contains("completed_at"));
+        assertFalse(Files.exists(aside(model)));
+    }
+
+    /**
+     * A run killed (SIGKILL: no close, no commit) while the earlier output was set aside: the next run keeps the
+     * complete one of the two, whichever it is, and puts it back if it fails too.
+     */
+    @Test
+    void aRunKilledWhileTheEarlierOutputWasAsideLosesNeither() throws Exception {
+        // killed before its output was complete: the set-aside model is the one to keep
+        Path model = model("model", "the model in use");
+        OutputLocation.checked(TRAIN, model.toUri(), true, List.of(), conf).replace(conf);
+        Files.writeString(model.resolve("model.zip"), "half written");
+        assertTrue(Files.exists(aside(model)));
+        try (OutputLocation.Replacement next = OutputLocation.checked(TRAIN, model.toUri(), true, List.of(), conf).replace(conf)) {
+            assertFalse(Files.exists(model.resolve("model.zip")), "the killed run's half output is gone");
+            assertEquals("the model in use", Files.readString(aside(model).resolve("model.zip")));
+        }
+        assertEquals("the model in use", Files.readString(model.resolve("model.zip")), "the next run failed too");
+
+        // killed after its output was complete, before the earlier one was deleted: the newer model is kept
+        OutputLocation.Replacement killed = OutputLocation.checked(TRAIN, model.toUri(), true, List.of(), conf).replace(conf);
+        Files.writeString(model.resolve("model.zip"), "newer, complete");
+        Files.writeString(model.resolve("metadata.json"), "{}");
+        killed.commit();
+        Files.createDirectories(aside(model)); // as if the delete at the commit had not happened
+        Files.writeString(aside(model).resolve("model.zip"), "the model in use");
+        Files.writeString(aside(model).resolve("metadata.json"), "{}");
+        try (OutputLocation.Replacement next = OutputLocation.checked(TRAIN, model.toUri(), true, List.of(), conf).replace(conf)) {
+            assertEquals("newer, complete", Files.readString(aside(model).resolve("model.zip")));
+        }
+        assertEquals("newer, complete", Files.readString(model.resolve("model.zip")));
+        assertFalse(Files.exists(aside(model)));
+    }
+
+    /** What sits where an earlier output would be set aside but is not one is refused, and kept. */
+    @Test
+    void aForeignFolderInTheSetAsidePlaceIsNeverDeleted() throws Exception {
+        Path model = model("model", "the model in use");
+        Files.createDirectories(aside(model));
+        Files.writeString(aside(model).resolve("notes.txt"), "mine");
+        OutputLocation planned = OutputLocation.checked(TRAIN, model.toUri(), true, List.of(), conf);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> planned.replace(conf));
+        assertTrue(e.getMessage().contains("notes.txt"), e.getMessage());
+        assertEquals("mine", Files.readString(aside(model).resolve("notes.txt")));
+        assertEquals("the model in use", Files.readString(model.resolve("model.zip")));
+    }
+
     /** Outputs of versions before the marker: recognised by their files; a model folder is never an evaluate report. */
     @Test
     void outputsOfOlderVersionsAreRecognisedByTheirFiles() throws Exception {
