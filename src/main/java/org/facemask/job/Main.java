@@ -127,6 +127,9 @@ public final class Main {
         } catch (Exception e) { // Spark's Scala code throws checked exceptions (SparkException) undeclared
             LOG.error("job failed", e);
             err.println("error: job failed: " + e.getMessage());
+            for (Throwable also : e.getSuppressed()) { // e.g. an earlier output that could not be put back
+                err.println("error: also: " + also.getMessage());
+            }
             return new Outcome(1, null);
         }
     }

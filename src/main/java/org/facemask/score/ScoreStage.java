@@ -57,6 +57,20 @@ import static org.apache.spark.sql.functions.udf;
  */
 public final class ScoreStage {
     public static final String RUN_DATE = "run_date";
+    /**
+     * What an incremental run reads of the earlier partitions. Given, not inferred: a partition scored whole has no
+     * face columns (they read as null), and no file footer of the whole history has to be read to merge schemas.
+     */
+    private static final StructType EARLIER_ROWS = earlierRows();
+
+    private static StructType earlierRows() {
+        StructType schema = new StructType();
+        for (ScoreColumns.Column c : List.of(ScoreColumns.PATH, ScoreColumns.MODIFICATION_TIME, ScoreColumns.MODEL_VERSION,
+                ScoreColumns.FACE_DETECTOR, ScoreColumns.FACE_SETTINGS, ScoreColumns.ERROR)) {
+            schema = schema.add(c.name(), c.type(), true);
+        }
+        return schema.add(RUN_DATE, DataTypes.StringType, false);
+    }
     private static final Logger LOG = LoggerFactory.getLogger(ScoreStage.class);
 
     private final SparkSession spark;
@@ -165,11 +179,9 @@ public final class ScoreStage {
         // a row's path names the file it was read from: itself, or for an entry the archive before "!/"
         UserDefinedFunction sources = udf((UDF1<String, String[]>) path ->
                 ArchiveEntries.sourcesOf(path).toArray(String[]::new), DataTypes.createArrayType(DataTypes.StringType));
-        // merged: partitions scored whole have no face columns, those scored per face have them
-        Dataset<Row> all = spark.read().option("mergeSchema", "true").parquet(Storage.sparkPath(settings.output()));
-        Dataset<Row> earlier = all
+        Dataset<Row> earlier = spark.read().schema(EARLIER_ROWS).parquet(Storage.sparkPath(settings.output()))
                 .where(col(RUN_DATE).lt(lit(settings.runDate().toString())).and(col("model_version").equalTo(version))
-                        .and(scoredTheSameWay(List.of(all.columns()), detector)))
+                        .and(scoredTheSameWay(detector)))
                 .select(explode(sources.apply(col("path"))).alias("source"), col("modification_time").alias("source_time"),
                         col(RUN_DATE), col("error").isNotNull().alias("failed"));
         Set<String> done = new HashSet<>();
@@ -183,18 +195,12 @@ public final class ScoreStage {
         return listed.stream().filter(f -> !done.contains(f.path() + "\n" + f.modificationTime())).toList();
     }
 
-    /** Rows scored whole (no face columns), or per face by this detector file with these settings. */
-    private static org.apache.spark.sql.Column scoredTheSameWay(List<String> columns, DetectorModel detector) {
-        String detectorColumn = ScoreColumns.FACE_DETECTOR.name();
-        String settingsColumn = ScoreColumns.FACE_SETTINGS.name();
-        if (detector == null) {
-            return columns.contains(detectorColumn) ? col(detectorColumn).isNull() : lit(true);
-        }
-        if (!columns.contains(detectorColumn) || !columns.contains(settingsColumn)) {
-            return lit(false); // nothing was scored per face with its settings recorded
-        }
-        return col(detectorColumn).equalTo(detector.describe())
-                .and(col(settingsColumn).equalTo(detector.settings().findingKey()));
+    /** Rows scored whole (no face detector), or per face by this detector file with these settings. */
+    private static org.apache.spark.sql.Column scoredTheSameWay(DetectorModel detector) {
+        org.apache.spark.sql.Column detectorColumn = col(ScoreColumns.FACE_DETECTOR.name());
+        return detector == null ? detectorColumn.isNull()
+                : detectorColumn.equalTo(detector.describe())
+                        .and(col(ScoreColumns.FACE_SETTINGS.name()).equalTo(detector.settings().findingKey()));
     }
 
     private boolean hasPartitions(URI output) {

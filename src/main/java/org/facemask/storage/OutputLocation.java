@@ -1,8 +1,11 @@
 package org.facemask.storage;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 import org.facemask.config.ConfigError;
 import org.slf4j.Logger;
@@ -79,6 +82,9 @@ public final class OutputLocation {
 
     private final Writer writer;
     private final URI uri;
+    /** This run, in its marker: tells a set-aside output from a later one (see keepLeftAside). */
+    private final String runId = java.util.UUID.randomUUID().toString();
+    private final Instant createdAt = Instant.now();
     private final boolean overwrite;
     /** A run continues what is there (train.resume): {@link #replace} leaves it as it is. */
     private final boolean continued;
@@ -160,7 +166,7 @@ public final class OutputLocation {
             if (!fs.mkdirs(path)) {
                 throw new IOException("mkdirs returned false");
             }
-            writeMarker(conf, false);
+            writeMarker(conf, null);
             return new Replacement(fs, path, setAside ? aside : null);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot replace " + writer.code() + " output " + path + ": " + e.getMessage(), e);
@@ -173,7 +179,8 @@ public final class OutputLocation {
         try {
             FileSystem fs = path.getFileSystem(conf);
             Path aside = asidePath(path);
-            return new Replacement(fs, null, aside != null && fs.exists(aside) ? aside : null);
+            boolean ours = aside != null && fs.exists(aside) && isOurs(fs, aside, names(fs, aside));
+            return new Replacement(fs, null, ours ? aside : null);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the file system of " + path + ": " + e.getMessage(), e);
         }
@@ -184,13 +191,18 @@ public final class OutputLocation {
      * because the killed run's own did not complete, or is stale (deleted here; false).
      */
     private boolean keepLeftAside(FileSystem fs, Path path, Path aside) throws IOException {
-        Set<String> names = Arrays.stream(fs.listStatus(aside)).map(s -> s.getPath().getName())
-                .collect(Collectors.toCollection(TreeSet::new));
+        Set<String> names = names(fs, aside);
         if (!isOurs(fs, aside, names)) {
             throw new IllegalStateException(key() + ": " + aside + " is where an earlier output is set aside, but it "
                     + "holds files no " + writer.code() + " run wrote (" + shownNames(names) + "); move it away yourself");
         }
-        if (fs.exists(path) && isComplete(fs, path)) {
+        JsonNode asideMarker = marker(fs, aside);
+        JsonNode pathMarker = fs.exists(path) ? marker(fs, path) : null;
+        // complete, and written by another run than the set-aside one: where a rename is a copy (S3), a run killed
+        // while it deleted the copied files leaves the old output's marker, complete, in a half-emptied folder
+        boolean newerComplete = pathMarker != null && pathMarker.has("completed_at") && (asideMarker == null
+                || !asideMarker.path("run").asText().equals(pathMarker.path("run").asText()));
+        if (newerComplete) {
             LOG.info("deleting {}: an earlier output a killed run had set aside after its own was complete", aside);
             if (!fs.delete(aside, true)) {
                 throw new IOException("delete of " + aside + " returned false");
@@ -208,25 +220,41 @@ public final class OutputLocation {
         if (uriPath == null || uriPath.replace("/", "").isEmpty()) {
             return null; // the root of a file system or bucket: nothing beside it
         }
-        // a folder's URI may end with '/', and Path then names its last segment ""
-        Path path = uriPath.endsWith("/") ? new Path(output.toUri().toString().replaceAll("/+$", "")) : output;
+        Path path = withoutTrailingSlash(output);
         return path.getParent() == null ? null
                 : new Path(path.getParent(), "." + path.getName() + ".previous");
     }
 
-    private boolean isComplete(FileSystem fs, Path path) {
+    /** A folder's URI may end with '/': Path then names its last segment "", and FileContext cannot rename into it. */
+    private static Path withoutTrailingSlash(Path folder) {
+        String uriPath = folder.toUri().getPath();
+        return uriPath != null && uriPath.endsWith("/") ? new Path(folder.toUri().toString().replaceAll("/+$", "")) : folder;
+    }
+
+    /** The folder's marker, or null when it has none we can read. */
+    private static JsonNode marker(FileSystem fs, Path dir) {
         try {
-            byte[] marker = Storage.readAll(new Path(path, MARKER), fs.getConf());
-            return Json.read(new String(marker, java.nio.charset.StandardCharsets.UTF_8)).has("completed_at");
+            byte[] marker = Storage.readAll(new Path(dir, MARKER), fs.getConf());
+            return Json.read(new String(marker, java.nio.charset.StandardCharsets.UTF_8));
         } catch (IOException | RuntimeException e) {
-            return false; // no marker, or not ours
+            return null;
         }
     }
 
-    private void writeMarker(Configuration conf, boolean complete) {
+    private static Set<String> names(FileSystem fs, Path dir) throws IOException {
+        return Arrays.stream(fs.listStatus(dir)).map(s -> s.getPath().getName())
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /** The marker of this run: which job, which run, when it started and, once complete, when it completed. */
+    private void writeMarker(Configuration conf, Instant completedAt) {
         Map<String, Object> marker = new java.util.LinkedHashMap<>();
         marker.put("job", writer.code());
-        marker.put(complete ? "completed_at" : "created_at", Instant.now().toString());
+        marker.put("run", runId);
+        marker.put("created_at", createdAt.toString());
+        if (completedAt != null) {
+            marker.put("completed_at", completedAt.toString());
+        }
         Json.writeFile(Storage.child(uri, MARKER), marker, conf);
     }
 
@@ -256,10 +284,10 @@ public final class OutputLocation {
 
         /** The output is complete: the marker says so, then the earlier output set aside is deleted. */
         public void commit() {
-            committed = true;
             if (output != null) {
-                writeMarker(fs.getConf(), true);
+                writeMarker(fs.getConf(), Instant.now());
             }
+            committed = true;
             if (aside != null) {
                 try {
                     if (!fs.delete(aside, true)) {
@@ -284,7 +312,10 @@ public final class OutputLocation {
                 if (fs.exists(output) && !fs.delete(output, true)) {
                     throw new IOException("delete of " + output + " returned false");
                 }
-                rename(fs, aside, output);
+                // never into a folder a straggling task of the failed job may have made again meanwhile (a plain
+                // rename would move the earlier output inside it): then it stays aside, for the next run
+                Path to = withoutTrailingSlash(output);
+                FileContext.getFileContext(to.toUri(), fs.getConf()).rename(aside, to, Options.Rename.NONE);
                 LOG.warn("the {} run failed: the earlier output is back at {}", writer.code(), output);
             } catch (IOException e) {
                 throw new UncheckedIOException("the " + writer.code() + " run failed, and its earlier output could not "
@@ -312,8 +343,7 @@ public final class OutputLocation {
             if (!status.isDirectory()) {
                 return key() + ": " + shown + " is a file, not a folder; choose a folder for the " + writer.code() + " output";
             }
-            Set<String> names = Arrays.stream(fs.listStatus(path)).map(s -> s.getPath().getName())
-                    .collect(Collectors.toCollection(TreeSet::new));
+            Set<String> names = names(fs, path);
             if (!names.isEmpty() && !isOurs(fs, path, names)) {
                 return key() + ": " + shown + " holds files that no earlier " + writer.code() + " run wrote ("
                         + shownNames(names) + "); " + writer.code() + ".overwrite replaces only an empty folder or an "
@@ -331,17 +361,12 @@ public final class OutputLocation {
         }
     }
 
-    private boolean isOurs(FileSystem fs, Path path, Set<String> names) throws IOException {
+    private boolean isOurs(FileSystem fs, Path path, Set<String> names) {
         if (!names.contains(MARKER)) {
             return writer.isOlderOutput(names);
         }
-        try {
-            byte[] marker = Storage.readAll(new Path(path, MARKER), fs.getConf());
-            return writer.code().equals(Json.read(new String(marker, java.nio.charset.StandardCharsets.UTF_8))
-                    .path("job").asText());
-        } catch (IllegalArgumentException e) {
-            return false; // not our JSON: someone else's file of that name
-        }
+        JsonNode marker = marker(fs, path); // null: not our JSON, someone else's file of that name
+        return marker != null && writer.code().equals(marker.path("job").asText());
     }
 
     private static String shownNames(Set<String> names) {

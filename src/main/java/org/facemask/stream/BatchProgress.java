@@ -67,7 +67,12 @@ final class BatchProgress extends StreamingQueryListener {
      * query before its progress event, and the operator would not see that batch's line.
      */
     void reportUnreported() {
-        committed.keySet().stream().sorted().forEach(id -> log(id, committed.remove(id), null));
+        committed.keySet().stream().sorted().forEach(id -> {
+            Committed batch = committed.remove(id);
+            if (batch != null) { // else its progress event came meanwhile, and logged it
+                log(id, batch, null);
+            }
+        });
     }
 
     @Override

@@ -215,8 +215,8 @@ public final class ScoringStream implements AutoCloseable {
         org.apache.hadoop.util.ShutdownHookManager.get().addShutdownHook(() -> {
             if (!closed.get()) {
                 LOG.info("stopping: the batch in flight (if any) commits first");
-                close();
             }
+            close(); // also when the job is closing it already: Spark's own hooks must wait until that has finished
         }, SHUTDOWN_PRIORITY, STOP_WAIT_MINUTES, TimeUnit.MINUTES);
     }
 

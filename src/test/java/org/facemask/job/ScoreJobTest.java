@@ -246,7 +246,8 @@ class ScoreJobTest {
      * score.faces: a photo of three people gives three rows (face_index 0-2 left to right, boxes on the faces,
      * the detector and its model's sha256), a photo without faces one row with faces_found = 0; a re-run of the
      * night replaces them, the next night skips them. Incremental runs skip only what was scored the same way: the
-     * photos scored whole the night before are scored per face, and other faces settings score them again.
+     * photos scored whole the night before are scored per face, other faces settings score them again, and going
+     * back to scoring whole finds the whole rows of the first night.
      */
     @Test
     void everyFaceOfAPhotoIsScoredAndAPhotoWithoutFacesKeepsItsRow() throws Exception {
@@ -258,7 +259,8 @@ class ScoreJobTest {
         String yunet = SharedFiles.require("models/face-detectors/face_detection_yunet_2026may.onnx").toString();
         List<List<String>> nights = List.of(List.of("2026-11-23", "score.faces=false"),
                 List.of("2026-11-24", "score.faces=true"), List.of("2026-11-24", "score.faces=true"),
-                List.of("2026-11-25", "score.faces=true"), List.of("2026-11-26", "score.faces=true", "faces.flip=false"));
+                List.of("2026-11-25", "score.faces=true"), List.of("2026-11-26", "score.faces=true", "faces.flip=false"),
+                List.of("2026-11-27", "score.faces=false"));
         for (List<String> night : nights) {
             List<String> args = new java.util.ArrayList<>(List.of("score.model=" + model, "score.input=" + photos,
                     "score.output=" + out, "score.run-date=" + night.get(0), "faces.model=" + yunet));
@@ -297,6 +299,9 @@ class ScoreJobTest {
                     .where("run_date = '2026-11-26'").collectAsList();
             assertEquals(4, unflipped.size(), "other faces settings score the photos again");
             assertTrue(unflipped.get(0).getAs("face_settings").toString().contains("flip=false"));
+            List<Row> whole = s.read().option("mergeSchema", "true").parquet(out.toString())
+                    .where("run_date = '2026-11-27'").collectAsList();
+            assertEquals(List.of(), whole, "back to scoring whole: the photos' whole rows of the first night count");
         }
     }
 

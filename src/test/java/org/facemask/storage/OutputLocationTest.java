@@ -188,6 +188,46 @@ class OutputLocationTest {
         assertFalse(Files.exists(aside(model)));
     }
 
+    /**
+     * Where a rename is a copy and a delete goes file by file (S3), a run killed while it set the model aside leaves
+     * the copy beside a half-emptied original that still holds the old, complete marker: the copy is the one kept.
+     */
+    @Test
+    void aHalfDeletedOriginalWithTheSetAsideRunsMarkerIsNotTakenForANewerOutput() throws Exception {
+        Path model = model("model", "the model in use");
+        Files.createDirectories(aside(model));
+        for (String f : List.of("model.zip", "metadata.json", OutputLocation.MARKER)) {
+            Files.copy(model.resolve(f), aside(model).resolve(f));
+        }
+        Files.delete(model.resolve("model.zip")); // killed half way through deleting the original
+        try (OutputLocation.Replacement next = OutputLocation.checked(TRAIN, model.toUri(), true, List.of(), conf).replace(conf)) {
+            assertEquals("the model in use", Files.readString(aside(model).resolve("model.zip")));
+        }
+        assertEquals("the model in use", Files.readString(model.resolve("model.zip")), "the next run failed too");
+    }
+
+    /** train.resume continues the output as it is; at its commit it deletes only an earlier output of its own job. */
+    @Test
+    void aResumedRunDeletesOnlyAnEarlierOutputOfItsJob() throws Exception {
+        Path model = model("model", "resumed");
+        Files.createDirectories(aside(model));
+        Files.writeString(aside(model).resolve("notes.txt"), "mine");
+        try (OutputLocation.Replacement r = OutputLocation.continued(TRAIN, model.toUri(), List.of(), conf).replace(conf)) {
+            r.commit();
+        }
+        assertEquals("mine", Files.readString(aside(model).resolve("notes.txt")));
+        assertEquals("resumed", Files.readString(model.resolve("model.zip")));
+
+        Files.delete(aside(model).resolve("notes.txt"));
+        Files.writeString(aside(model).resolve("model.zip"), "older");
+        Files.writeString(aside(model).resolve("metadata.json"), "{}");
+        try (OutputLocation.Replacement r = OutputLocation.continued(TRAIN, model.toUri(), List.of(), conf).replace(conf)) {
+            r.commit();
+        }
+        assertFalse(Files.exists(aside(model)), "a killed run's set-aside model goes once the resumed run completes");
+        assertEquals("resumed", Files.readString(model.resolve("model.zip")));
+    }
+
     /** What sits where an earlier output would be set aside but is not one is refused, and kept. */
     @Test
     void aForeignFolderInTheSetAsidePlaceIsNeverDeleted() throws Exception {
