@@ -35,10 +35,17 @@ public record DetectorModel(FacesSettings settings, byte[] model, byte[] config,
         return loaded;
     }
 
-    /** "yunet sha256:ebafce4e..." : which detector found the faces, for output rows and metrics. */
+    /**
+     * "yunet sha256:ebafce4e..." : which detector found the faces, for output rows and metrics; for res10 also its
+     * network description (faces.model-config), which changes what the same weights find. score's incremental runs
+     * compare it: another file is another way of scoring.
+     */
     public String describe() {
-        return settings.detector().code() + (sha256.isEmpty() ? " (OpenCV's haarcascade_frontalface_default)"
-                : " sha256:" + sha256);
+        if (sha256.isEmpty()) {
+            return settings.detector().code() + " (OpenCV's haarcascade_frontalface_default)";
+        }
+        String weights = settings.detector().code() + " sha256:" + sha256;
+        return config.length == 0 ? weights : weights + ", config sha256:" + Sha256.hex(config);
     }
 
     public FaceFinder open() {

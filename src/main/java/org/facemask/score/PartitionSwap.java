@@ -4,6 +4,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.facemask.storage.Lease;
 import org.facemask.storage.Storage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,10 +26,12 @@ import java.time.Duration;
  * <p>A rename is one atomic step on local disk and HDFS. On S3 a rename copies every file and then deletes the
  * originals, so there a kill during a rename can leave a partition partly copied (README, "Guarantees").
  *
- * <p>Run it under the date's {@link PartitionLease}: two swaps of one partition at once would interleave.
+ * <p>Run it under the date's {@link #lease}: two swaps of one partition at once would interleave.
  */
 final class PartitionSwap {
     static final String STAGING = "_staging";
+    /** The partitions' leases: {@code _locks/<partition>.lock}. */
+    static final String LOCKS = "_locks";
     static final String REPLACED = "_replaced";
     private static final Logger LOG = LoggerFactory.getLogger(PartitionSwap.class);
 
@@ -115,15 +118,26 @@ final class PartitionSwap {
                 if (name.equals(ours)) {
                     continue;
                 }
-                try (PartitionLease lease = PartitionLease.acquire(output, name, leaseTimeout, conf)) {
+                try (Lease lease = lease(output, name, leaseTimeout, conf)) {
                     new PartitionSwap(output, name, lease.runId(), conf).tidy();
-                } catch (PartitionLease.HeldException e) {
+                } catch (Lease.HeldException e) {
                     LOG.info("{} is being replaced by another run; left to it", name);
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + replaced + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The lease on one partition of a score output: one run at a time per output and date.
+     *
+     * @param partitionName e.g. {@code run_date=2026-11-26}
+     * @throws Lease.HeldException when a live run holds it
+     */
+    static Lease lease(URI output, String partitionName, Duration timeout, Configuration conf) {
+        Path file = new Path(new Path(new Path(output), LOCKS), partitionName + ".lock");
+        return Lease.acquire(file, "scoring this output and date", "score.lock-timeout", timeout, conf);
     }
 
     /** Moves the staged partition in; the old one, if any, aside first and deleted last. */

@@ -90,7 +90,7 @@ public final class ScoreColumns {
     public static final Column MODEL_VERSION = new Column("model_version", DataTypes.StringType, false, Filled.PER_RUN,
             "the model's version (metadata.json)", null);
     public static final Column FACE_DETECTOR = new Column("face_detector", DataTypes.StringType, true, Filled.PER_RUN,
-            "detector backend and model sha256", null);
+            "detector backend and model sha256 (res10: and its config file's)", null);
     public static final Column FACE_SETTINGS = new Column("face_settings", DataTypes.StringType, true, Filled.PER_RUN,
             "the faces.* settings that found and cropped the faces (an incremental run with others scores again)", null);
     public static final Column SCORED_AT = new Column("scored_at", DataTypes.TimestampType, false, Filled.PER_RUN,

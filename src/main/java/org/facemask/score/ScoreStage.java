@@ -23,6 +23,7 @@ import org.facemask.model.ModelMetadata;
 import org.facemask.source.InputFile;
 import org.facemask.report.ClassificationReport;
 import org.facemask.report.ScoreReport;
+import org.facemask.storage.Lease;
 import org.facemask.storage.Storage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +50,7 @@ import static org.apache.spark.sql.functions.udf;
  * Nightly bulk scoring. One row per image in the {@code run_date} partition of the output:
  * path, modification_time, size_bytes, label, p_&lt;class&gt; per class, model_version, scored_at, error.
  *
- * <p>Safe to re-run: one run at a time per output and date ({@link PartitionLease}); the partition is written to
+ * <p>Safe to re-run: one run at a time per output and date ({@link PartitionSwap#lease}); the partition is written to
  * {@code _staging/} first and then swapped in whole ({@link PartitionSwap}), replacing what an earlier run of the
  * same date left; a run that lists no file fails rather than replace the date with nothing. Incremental:
  * files already scored without error by the same model version with the same modification time in an earlier
@@ -89,7 +90,7 @@ public final class ScoreStage {
     public Result run(ModelDirectory modelDir, ModelSettings model, ImageSettings guard, ScoreSettings settings,
                       DetectorModel detector) {
         String partitionName = RUN_DATE + "=" + settings.runDate();
-        try (PartitionLease lease = PartitionLease.acquire(settings.output(), partitionName, settings.lockTimeout(), hadoop)) {
+        try (Lease lease = PartitionSwap.lease(settings.output(), partitionName, settings.lockTimeout(), hadoop)) {
             PartitionSwap swap = new PartitionSwap(settings.output(), partitionName, lease.runId(), hadoop);
             swap.tidy();
             PartitionSwap.tidyOthers(settings.output(), partitionName, settings.lockTimeout(), hadoop);
@@ -98,7 +99,7 @@ public final class ScoreStage {
     }
 
     private Result score(ModelDirectory modelDir, ModelSettings model, ImageSettings guard, ScoreSettings settings,
-                         DetectorModel detector, PartitionLease lease, PartitionSwap swap) {
+                         DetectorModel detector, Lease lease, PartitionSwap swap) {
         long start = System.nanoTime();
         ModelMetadata meta = modelDir.metadata();
         URI partition = Storage.child(settings.output(), RUN_DATE + "=" + settings.runDate());

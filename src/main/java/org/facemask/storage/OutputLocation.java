@@ -33,6 +33,19 @@ import java.util.stream.Collectors;
 public final class OutputLocation {
     /** Written into the output folder before anything else, so that even a killed run's output is ours to replace. */
     public static final String MARKER = "_facemask.json";
+    /**
+     * In a folder set aside ({@code .<name>.previous}): it holds the whole earlier output. Written once the set-aside
+     * is complete, deleted first when it is no longer needed, so a run killed in between leaves a folder that says
+     * whether it is the copy to keep.
+     */
+    static final String SET_ASIDE_FLAG = "_facemask.set-aside";
+    /**
+     * How long a killed run's lease on an output blocks the next run on another host (on the same host a lease whose
+     * process is gone is taken over at once); the holder renews it every quarter of this.
+     */
+    static final java.time.Duration LEASE_TIMEOUT = java.time.Duration.ofMinutes(30);
+    /** File systems whose rename is a copy and a delete, file by file (object stores): not atomic for a folder. */
+    private static final Set<String> RENAME_BY_COPY = Set.of("s3a", "s3", "s3n", "gs", "oss", "cosn", "obs", "wasb", "wasbs");
     private static final Logger LOG = LoggerFactory.getLogger(OutputLocation.class);
     private static final int NAMES_SHOWN = 5;
 
@@ -133,16 +146,39 @@ public final class OutputLocation {
     /**
      * Makes room for the job's output, checking again (another writer may have come in since the check before
      * Spark started), then writes the marker. Call it before writing anything into the output, and
-     * {@link Replacement#commit} once the output is complete. An earlier output is not deleted here but set aside
-     * next to the output ({@code .<name>.previous}): a job that fails puts it back ({@link Replacement#close}
-     * without a commit), so a failed nightly retrain leaves the model that was there. A run killed in between
-     * leaves both; the next run keeps whichever is complete (the marker of a committed output says so) and
-     * deletes the other. A {@link #continued} output is left as it is.
+     * {@link Replacement#commit} once the output is complete. The run holds a lease on the output until it closes
+     * the replacement: a second run on the same output stops at once. An earlier output is not deleted here but set
+     * aside next to the output ({@code .<name>.previous}, flagged once whole): a job that fails puts it back
+     * ({@link Replacement#close} without a commit), so a failed nightly retrain leaves the model that was there. A
+     * run killed in between leaves both; the next run keeps the flagged copy unless the output is complete (the
+     * marker of a committed output says so) and deletes the other (see keepLeftAside). A {@link #continued} output is
+     * left as it is.
+     *
+     * @throws Lease.HeldException when another run is writing the output
      */
     public Replacement replace(Configuration conf) {
-        if (continued) {
-            return continuedOutput(conf);
+        Lease lease = lease(conf);
+        try {
+            return continued ? continuedOutput(conf, lease) : replaced(conf, lease);
+        } catch (RuntimeException e) {
+            if (lease != null) {
+                lease.close();
+            }
+            throw e;
         }
+    }
+
+    /**
+     * One run at a time per output: two would set aside, delete and put back each other's folders. The lease is
+     * {@code .<name>.lock} beside the output (none for the root of a file system), released when the run closes.
+     */
+    private Lease lease(Configuration conf) {
+        Path lockFile = sibling(new Path(uri), ".lock");
+        return lockFile == null ? null : Lease.acquire(lockFile, "writing " + writer.code() + " output " + uri,
+                "the output lease timeout", LEASE_TIMEOUT, conf);
+    }
+
+    private Replacement replaced(Configuration conf, Lease lease) {
         String refusal = refusal(conf);
         if (refusal != null) {
             throw new IllegalStateException(refusal);
@@ -150,93 +186,182 @@ public final class OutputLocation {
         Path path = new Path(uri);
         try {
             FileSystem fs = path.getFileSystem(conf);
-            Path aside = asidePath(path);
+            Path aside = sibling(path, ".previous");
             boolean setAside = aside != null && fs.exists(aside) && keepLeftAside(fs, path, aside);
             if (fs.exists(path)) {
                 int entries = fs.listStatus(path).length;
                 if (entries > 0 && !setAside && aside != null) {
                     LOG.info("setting the earlier {} output {} ({} entries) aside as {} until this run has written its own",
                             writer.code(), path, entries, aside);
-                    rename(fs, path, aside);
+                    setAside(fs, path, aside);
                     setAside = true;
                 } else if (!fs.delete(path, true)) {
                     throw new IOException("delete returned false");
                 }
             }
-            if (!fs.mkdirs(path)) {
-                throw new IOException("mkdirs returned false");
+            Replacement replacement = new Replacement(fs, path, setAside ? aside : null, true, lease);
+            try {
+                if (!fs.mkdirs(path)) {
+                    throw new IOException("mkdirs of " + path + " returned false");
+                }
+                writeMarker(conf, null);
+            } catch (IOException | RuntimeException e) {
+                try {
+                    replacement.close(); // the earlier output goes back at once, not at the next run
+                } catch (RuntimeException also) {
+                    e.addSuppressed(also);
+                }
+                throw e;
             }
-            writeMarker(conf, null);
-            return new Replacement(fs, path, setAside ? aside : null);
+            return replacement;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot replace " + writer.code() + " output " + path + ": " + e.getMessage(), e);
         }
     }
 
     /** train.resume: nothing is set aside or put back; an output set aside by a killed run goes once this one completes. */
-    private Replacement continuedOutput(Configuration conf) {
+    private Replacement continuedOutput(Configuration conf, Lease lease) {
         Path path = new Path(uri);
         try {
             FileSystem fs = path.getFileSystem(conf);
-            Path aside = asidePath(path);
+            Path aside = sibling(path, ".previous");
             boolean ours = aside != null && fs.exists(aside) && isOurs(fs, aside, names(fs, aside));
-            return new Replacement(fs, null, ours ? aside : null);
+            return new Replacement(fs, path, ours ? aside : null, false, lease);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the file system of " + path + ": " + e.getMessage(), e);
         }
     }
 
     /**
-     * A run was killed while an earlier output was set aside: whether the set-aside one is the output to keep (true),
-     * because the killed run's own did not complete, or is stale (deleted here; false).
+     * A run was killed while an earlier output was set aside: whether the set-aside folder is the output to keep
+     * (true), or a stale or partial copy (deleted here; false). Flagged ({@value #SET_ASIDE_FLAG}), it holds the whole
+     * earlier output and is kept, unless the output beside it is complete and written by another run (the killed run
+     * got as far as its commit). Not flagged, it is the whole earlier output when the output is gone (a rename killed
+     * before the flag: it is flagged now), else a copy that was not finished or a delete that was not (deleted).
      */
     private boolean keepLeftAside(FileSystem fs, Path path, Path aside) throws IOException {
         Set<String> names = names(fs, aside);
-        if (!isOurs(fs, aside, names)) {
+        Set<String> outputNames = fs.exists(path) ? names(fs, path) : Set.of();
+        if (names.isEmpty()) {
+            deleteAside(fs, aside, "an empty folder");
+            return false;
+        }
+        boolean partialCopy = !names.contains(SET_ASIDE_FLAG) && !outputNames.isEmpty() && outputNames.containsAll(names);
+        if (!partialCopy && !isOurs(fs, aside, names)) {
             throw new IllegalStateException(key() + ": " + aside + " is where an earlier output is set aside, but it "
                     + "holds files no " + writer.code() + " run wrote (" + shownNames(names) + "); move it away yourself");
         }
-        JsonNode asideMarker = marker(fs, aside);
-        JsonNode pathMarker = fs.exists(path) ? marker(fs, path) : null;
-        // complete, and written by another run than the set-aside one: where a rename is a copy (S3), a run killed
-        // while it deleted the copied files leaves the old output's marker, complete, in a half-emptied folder
-        boolean newerComplete = pathMarker != null && pathMarker.has("completed_at") && (asideMarker == null
-                || !asideMarker.path("run").asText().equals(pathMarker.path("run").asText()));
-        if (newerComplete) {
-            LOG.info("deleting {}: an earlier output a killed run had set aside after its own was complete", aside);
-            if (!fs.delete(aside, true)) {
-                throw new IOException("delete of " + aside + " returned false");
+        if (!names.contains(SET_ASIDE_FLAG)) {
+            if (!outputNames.isEmpty()) {
+                deleteAside(fs, aside, "what a killed run left of a copy or a delete; the output beside it is whole");
+                return false;
             }
-            return false;
+            writeFlag(fs, aside);
+        } else {
+            JsonNode pathMarker = outputNames.contains(MARKER) ? marker(fs, path) : null;
+            String asideRun = marker(fs, aside) == null ? "" : marker(fs, aside).path("run").asText();
+            // a half-deleted original (where a rename is a copy) still holds the set-aside run's marker: not newer
+            boolean sameRun = !asideRun.isEmpty() && pathMarker != null && asideRun.equals(pathMarker.path("run").asText());
+            if (pathMarker != null && pathMarker.has("completed_at") && !sameRun) {
+                deleteAside(fs, aside, "an earlier output a killed run had set aside after its own was complete");
+                return false;
+            }
         }
-        LOG.warn("{} holds the earlier {} output that a killed run set aside; the killed run's incomplete output {} is "
-                + "deleted, the earlier one stays aside until this run has written its own", aside, writer.code(), path);
+        LOG.warn("{} holds the earlier {} output that a killed run set aside; what the killed run left at {} is deleted, "
+                + "the earlier output stays aside until this run has written its own", aside, writer.code(), path);
         return true;
     }
 
-    /** Where an earlier output waits while a run writes its own: {@code .<name>.previous} beside it; null for a root. */
-    private static Path asidePath(Path output) {
+    private void deleteAside(FileSystem fs, Path aside, String what) throws IOException {
+        LOG.info("deleting {}: {}", aside, what);
+        dismantle(fs, aside);
+    }
+
+    /**
+     * Moves the earlier output aside. A rename where it is atomic; where it is a copy (object stores) a copy of our
+     * own, then the delete, so the original is whole until the copy is (a rename there deletes as it copies).
+     */
+    private static void setAside(FileSystem fs, Path output, Path aside) throws IOException {
+        if (renamesByCopying(fs)) {
+            copyFolder(fs, output, aside);
+            writeFlag(fs, aside);
+            if (!fs.delete(output, true)) {
+                throw new IOException("delete of " + output + " returned false");
+            }
+        } else {
+            rename(fs, output, aside);
+            writeFlag(fs, aside);
+        }
+    }
+
+    static boolean renamesByCopying(FileSystem fs) {
+        return RENAME_BY_COPY.contains(fs.getScheme().toLowerCase(Locale.ROOT));
+    }
+
+    /** Copies a folder's entries, the marker first (a partial copy is then recognisably ours) and the flag never. */
+    static void copyFolder(FileSystem fs, Path from, Path to) throws IOException {
+        if (!fs.mkdirs(to)) {
+            throw new IOException("mkdirs of " + to + " returned false");
+        }
+        List<FileStatus> entries = Arrays.stream(fs.listStatus(from))
+                .filter(e -> !e.getPath().getName().equals(SET_ASIDE_FLAG))
+                .sorted(java.util.Comparator.comparing((FileStatus e) -> !e.getPath().getName().equals(MARKER)))
+                .toList();
+        for (FileStatus e : entries) {
+            if (!org.apache.hadoop.fs.FileUtil.copy(fs, e.getPath(), fs, new Path(to, e.getPath().getName()), false,
+                    fs.getConf())) {
+                throw new IOException("copy of " + e.getPath() + " to " + to + " returned false");
+            }
+        }
+    }
+
+    private static void writeFlag(FileSystem fs, Path aside) throws IOException {
+        fs.create(new Path(aside, SET_ASIDE_FLAG), true).close();
+    }
+
+    /** Deletes a set-aside folder: its flag first (it is no longer the copy to keep), its marker last (still ours). */
+    private static void dismantle(FileSystem fs, Path aside) throws IOException {
+        fs.delete(new Path(aside, SET_ASIDE_FLAG), false);
+        for (FileStatus e : fs.listStatus(aside)) {
+            if (!e.getPath().getName().equals(MARKER) && !fs.delete(e.getPath(), true)) {
+                throw new IOException("delete of " + e.getPath() + " returned false");
+            }
+        }
+        if (!fs.delete(aside, true)) {
+            throw new IOException("delete of " + aside + " returned false");
+        }
+    }
+
+    /**
+     * {@code .<name><suffix>} beside the output: where an earlier output waits while a run writes its own
+     * ({@code .previous}), the lease ({@code .lock}); null for the root of a file system or bucket.
+     */
+    private static Path sibling(Path output, String suffix) {
         String uriPath = output.toUri().getPath();
         if (uriPath == null || uriPath.replace("/", "").isEmpty()) {
             return null; // the root of a file system or bucket: nothing beside it
         }
         Path path = withoutTrailingSlash(output);
-        return path.getParent() == null ? null
-                : new Path(path.getParent(), "." + path.getName() + ".previous");
+        return path.getParent() == null ? null : new Path(path.getParent(), "." + path.getName() + suffix);
     }
 
     /** A folder's URI may end with '/': Path then names its last segment "", and FileContext cannot rename into it. */
     private static Path withoutTrailingSlash(Path folder) {
-        String uriPath = folder.toUri().getPath();
-        return uriPath != null && uriPath.endsWith("/") ? new Path(folder.toUri().toString().replaceAll("/+$", "")) : folder;
+        URI u = folder.toUri();
+        String uriPath = u.getPath();
+        return uriPath != null && uriPath.endsWith("/")
+                ? new Path(u.getScheme(), u.getAuthority(), uriPath.replaceAll("/+$", "")) : folder; // decoded: no %20
     }
 
-    /** The folder's marker, or null when it has none we can read. */
-    private static JsonNode marker(FileSystem fs, Path dir) {
+    /**
+     * The folder's marker, or null when it has none or one that is not our JSON. A marker that cannot be read
+     * (a storage error) is an error, not "none": it would make a complete output look incomplete.
+     */
+    private static JsonNode marker(FileSystem fs, Path dir) throws IOException {
         try {
             byte[] marker = Storage.readAll(new Path(dir, MARKER), fs.getConf());
             return Json.read(new String(marker, java.nio.charset.StandardCharsets.UTF_8));
-        } catch (IOException | RuntimeException e) {
+        } catch (java.io.FileNotFoundException | IllegalArgumentException e) {
             return null;
         }
     }
@@ -270,29 +395,34 @@ public final class OutputLocation {
      */
     public final class Replacement implements AutoCloseable {
         private final FileSystem fs;
-        /** The output being written; null for a continued output (train.resume), which is never put back. */
+        /** The output being written. */
         private final Path output;
         /** The earlier output, set aside; null when there was none. */
         private final Path aside;
+        /** False for a continued output (train.resume): it is the run's own state, never deleted or put back. */
+        private final boolean putBackOnFailure;
+        /** This run's lease on the output, released at close; null for the root of a file system. */
+        private final Lease lease;
         private boolean committed;
 
-        private Replacement(FileSystem fs, Path output, Path aside) {
+        private Replacement(FileSystem fs, Path output, Path aside, boolean putBackOnFailure, Lease lease) {
             this.fs = fs;
             this.output = output;
             this.aside = aside;
+            this.putBackOnFailure = putBackOnFailure;
+            this.lease = lease;
         }
 
         /** The output is complete: the marker says so, then the earlier output set aside is deleted. */
         public void commit() {
-            if (output != null) {
-                writeMarker(fs.getConf(), Instant.now());
+            if (lease != null) {
+                lease.requireHeld(); // else another run has taken the output over: it is not this run's to commit
             }
+            writeMarker(fs.getConf(), Instant.now());
             committed = true;
             if (aside != null) {
                 try {
-                    if (!fs.delete(aside, true)) {
-                        throw new IOException("delete returned false");
-                    }
+                    dismantle(fs, aside);
                 } catch (IOException e) {
                     // the new output is complete: the next run deletes the stale copy (keepLeftAside)
                     LOG.warn("cannot delete the earlier {} output set aside at {}: {}", writer.code(), aside, e.toString());
@@ -300,26 +430,56 @@ public final class OutputLocation {
             }
         }
 
-        /** Without a commit: the job failed; its incomplete output is deleted and the earlier one put back. */
+        /**
+         * Without a commit: the job failed; its incomplete output is deleted and the earlier one put back. The lease
+         * is released either way.
+         */
         @Override
         public void close() {
-            if (committed || aside == null || output == null) {
+            try {
+                putBackIfFailed();
+            } finally {
+                if (lease != null) {
+                    lease.close();
+                }
+            }
+        }
+
+        private void putBackIfFailed() {
+            if (committed || aside == null || !putBackOnFailure) {
                 // a first run that failed leaves its incomplete output, marked, for the next to replace (train:
                 // to resume); a continued one is the run's own state
                 return;
+            }
+            if (lease != null) {
+                try {
+                    lease.requireHeld();
+                } catch (Lease.HeldException e) {
+                    LOG.error("the {} run failed and its lease is lost ({}): the output and {} are left to the run that "
+                            + "holds it", writer.code(), e.getMessage(), aside);
+                    return;
+                }
             }
             try {
                 if (fs.exists(output) && !fs.delete(output, true)) {
                     throw new IOException("delete of " + output + " returned false");
                 }
-                // never into a folder a straggling task of the failed job may have made again meanwhile (a plain
-                // rename would move the earlier output inside it): then it stays aside, for the next run
                 Path to = withoutTrailingSlash(output);
-                FileContext.getFileContext(to.toUri(), fs.getConf()).rename(aside, to, Options.Rename.NONE);
+                if (renamesByCopying(fs)) {
+                    copyFolder(fs, aside, to); // killed meanwhile: the flagged folder aside is kept by the next run
+                    dismantle(fs, aside);
+                } else {
+                    // unflagged first: killed before the rename, the folder aside is whole and the output gone, which
+                    // the next run recognises. Never into a folder a straggling task of the failed job may have made
+                    // again meanwhile (a plain rename would move the earlier output inside it): then it stays aside
+                    fs.delete(new Path(aside, SET_ASIDE_FLAG), false);
+                    FileContext.getFileContext(to.toUri(), fs.getConf()).rename(aside, to, Options.Rename.NONE);
+                }
                 LOG.warn("the {} run failed: the earlier output is back at {}", writer.code(), output);
             } catch (IOException e) {
                 throw new UncheckedIOException("the " + writer.code() + " run failed, and its earlier output could not "
-                        + "be put back from " + aside + " to " + output + ": " + e.getMessage(), e);
+                        + "be put back from " + aside + " to " + output + " (the next " + writer.code() + " run will): "
+                        + e.getMessage(), e);
             }
         }
     }
@@ -344,7 +504,7 @@ public final class OutputLocation {
                 return key() + ": " + shown + " is a file, not a folder; choose a folder for the " + writer.code() + " output";
             }
             Set<String> names = names(fs, path);
-            if (!names.isEmpty() && !isOurs(fs, path, names)) {
+            if (!names.isEmpty() && !isOurs(fs, path, names) && !isHalfDeletedOriginal(fs, path, names)) {
                 return key() + ": " + shown + " holds files that no earlier " + writer.code() + " run wrote ("
                         + shownNames(names) + "); " + writer.code() + ".overwrite replaces only an empty folder or an "
                         + "earlier " + writer.code() + " output (with " + MARKER + ", or " + writer.olderOutput
@@ -361,7 +521,20 @@ public final class OutputLocation {
         }
     }
 
-    private boolean isOurs(FileSystem fs, Path path, Set<String> names) {
+    /**
+     * What a run killed while it deleted the original after copying it aside (object stores) leaves: some of the
+     * earlier output's files, perhaps without the marker, beside the whole copy, flagged.
+     */
+    private boolean isHalfDeletedOriginal(FileSystem fs, Path path, Set<String> names) throws IOException {
+        Path aside = sibling(path, ".previous");
+        if (aside == null || !fs.exists(aside)) {
+            return false;
+        }
+        Set<String> asideNames = names(fs, aside);
+        return asideNames.contains(SET_ASIDE_FLAG) && asideNames.containsAll(names) && isOurs(fs, aside, asideNames);
+    }
+
+    private boolean isOurs(FileSystem fs, Path path, Set<String> names) throws IOException {
         if (!names.contains(MARKER)) {
             return writer.isOlderOutput(names);
         }

@@ -114,5 +114,7 @@ class FaceDetectorsTest {
     void sha256OfTheModelFileIsRecorded() throws Exception {
         assertEquals("yunet sha256:ebafce4e3c118d6554634be5c27ab333b4c047a9a8c3faf1d7cf93101c22f0f0",
                 model(Detector.YUNET).describe());
+        String res10 = model(Detector.RES10).describe();
+        assertTrue(res10.matches("res10 sha256:[0-9a-f]{64}, config sha256:[0-9a-f]{64}"), res10);
     }
 }

@@ -12,6 +12,7 @@ import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.facemask.samples.SyntheticFaces;
 import org.facemask.storage.Json;
+import org.facemask.storage.OutputLocation;
 import org.facemask.storage.Storage;
 import org.facemask.testing.SharedFiles;
 import org.junit.jupiter.api.AfterAll;
@@ -32,6 +33,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -183,6 +185,46 @@ class S3aIT {
             assertEquals(20, scores.select("path").distinct().count());
             assertEquals(0, scores.where("error is not null").count());
         }
+        aRetrainThatFailsOnS3LeavesTheModel(URI.create(s3 + "/model"));
+    }
+
+    /**
+     * S3's rename is a copy and a delete: the earlier model is copied aside, flagged, then deleted, and a run that
+     * fails copies it back. Every file of the model is as it was afterwards; a committed run deletes the copy.
+     */
+    private static void aRetrainThatFailsOnS3LeavesTheModel(URI model) throws Exception {
+        FileSystem fs = FileSystem.get(model, hadoop);
+        org.apache.hadoop.fs.Path modelPath = new org.apache.hadoop.fs.Path(model);
+        org.apache.hadoop.fs.Path aside = new org.apache.hadoop.fs.Path(modelPath.getParent(), ".model.previous");
+        java.util.Map<String, Long> before = sizes(fs, modelPath);
+        byte[] modelZip = Storage.readBytes(URI.create(model + "/model.zip"), hadoop);
+        OutputLocation planned = OutputLocation.checked(OutputLocation.Writer.TRAIN, model, true, List.of(), hadoop);
+        try (OutputLocation.Replacement failing = planned.replace(hadoop)) {
+            assertFalse(fs.exists(new org.apache.hadoop.fs.Path(modelPath, "model.zip")));
+            assertTrue(fs.exists(new org.apache.hadoop.fs.Path(aside, "model.zip")));
+            Storage.writeString(URI.create(model + "/checkpoints/half"), "half a run", hadoop);
+        }
+        assertEquals(before, sizes(fs, modelPath));
+        assertArrayEquals(modelZip, Storage.readBytes(URI.create(model + "/model.zip"), hadoop));
+        assertFalse(fs.exists(aside));
+        try (OutputLocation.Replacement committed =
+                     OutputLocation.checked(OutputLocation.Writer.TRAIN, model, true, List.of(), hadoop).replace(hadoop)) {
+            committed.commit();
+        }
+        assertFalse(fs.exists(aside));
+        assertEquals(java.util.Set.of(OutputLocation.MARKER), sizes(fs, modelPath).keySet());
+    }
+
+    /** Every file under {@code dir} by its relative path, with its size. */
+    private static java.util.Map<String, Long> sizes(FileSystem fs, org.apache.hadoop.fs.Path dir) throws IOException {
+        java.util.Map<String, Long> sizes = new java.util.TreeMap<>();
+        RemoteIterator<LocatedFileStatus> files = fs.listFiles(dir, true);
+        String prefix = fs.getFileStatus(dir).getPath().toString() + "/";
+        while (files.hasNext()) {
+            LocatedFileStatus f = files.next();
+            sizes.put(f.getPath().toString().substring(prefix.length()), f.getLen());
+        }
+        return sizes;
     }
 
     private static void hadoopInto(org.apache.spark.sql.SparkSession spark) {

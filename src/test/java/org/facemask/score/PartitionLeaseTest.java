@@ -1,5 +1,6 @@
 package org.facemask.score;
 
+import org.facemask.storage.Lease;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,12 +32,12 @@ class PartitionLeaseTest {
     Path tmp;
     final Configuration conf = new Configuration();
 
-    private PartitionLease acquire() {
-        return PartitionLease.acquire(tmp.toUri(), SwapChild.PARTITION, TIMEOUT, conf);
+    private Lease acquire() {
+        return PartitionSwap.lease(tmp.toUri(), SwapChild.PARTITION, TIMEOUT, conf);
     }
 
     private Path lockFile() {
-        return tmp.resolve(PartitionLease.LOCKS).resolve(SwapChild.PARTITION + ".lock");
+        return tmp.resolve(PartitionSwap.LOCKS).resolve(SwapChild.PARTITION + ".lock");
     }
 
     @Test
@@ -45,21 +46,21 @@ class PartitionLeaseTest {
             int runs = 6;
             CyclicBarrier start = new CyclicBarrier(runs);
             ExecutorService pool = Executors.newFixedThreadPool(runs);
-            List<Future<PartitionLease>> attempts = new ArrayList<>();
+            List<Future<Lease>> attempts = new ArrayList<>();
             for (int i = 0; i < runs; i++) {
                 attempts.add(pool.submit(() -> {
                     start.await();
                     try {
                         return acquire();
-                    } catch (PartitionLease.HeldException e) {
+                    } catch (Lease.HeldException e) {
                         assertTrue(e.getMessage().contains(lockFile().toString()) && e.getMessage().contains("pid "
                                 + ProcessHandle.current().pid()) && e.getMessage().contains("s ago"), e.getMessage());
                         return null;
                     }
                 }));
             }
-            List<PartitionLease> holders = new ArrayList<>();
-            for (Future<PartitionLease> f : attempts) {
+            List<Lease> holders = new ArrayList<>();
+            for (Future<Lease> f : attempts) {
                 if (f.get() != null) {
                     holders.add(f.get());
                 }
@@ -77,11 +78,11 @@ class PartitionLeaseTest {
         Files.createDirectories(lockFile().getParent());
         String other = "{\"run_id\": \"r1\", \"host\": \"other-host\", \"pid\": 1, \"renewed_at\": \"%s\"}";
         Files.writeString(lockFile(), String.format(other, Instant.now().minusSeconds(60)));
-        PartitionLease.HeldException held = assertThrows(PartitionLease.HeldException.class, this::acquire);
+        Lease.HeldException held = assertThrows(Lease.HeldException.class, this::acquire);
         assertTrue(held.getMessage().contains("other-host") && held.getMessage().contains("score.lock-timeout"), held.getMessage());
 
         Files.writeString(lockFile(), String.format(other, Instant.now().minus(TIMEOUT).minusSeconds(1)));
-        try (PartitionLease lease = acquire()) {
+        try (Lease lease = acquire()) {
             assertTrue(Files.readString(lockFile()).contains(lease.runId()));
         }
         assertFalse(Files.exists(lockFile()));
@@ -97,11 +98,11 @@ class PartitionLeaseTest {
                 // the child's log lines
             }
             assertTrue(line != null, "the child took the lease");
-            PartitionLease.HeldException held = assertThrows(PartitionLease.HeldException.class, this::acquire);
+            Lease.HeldException held = assertThrows(Lease.HeldException.class, this::acquire);
             assertTrue(held.getMessage().contains("pid " + child.pid()), held.getMessage());
             child.destroyForcibly();
             assertTrue(child.waitFor(60, TimeUnit.SECONDS));
-            try (PartitionLease lease = acquire()) {
+            try (Lease lease = acquire()) {
                 lease.requireHeld();
             }
         } finally {
@@ -111,10 +112,10 @@ class PartitionLeaseTest {
 
     @Test
     void aLeaseTakenFromUsIsNoticedBeforeTheSwap() throws Exception {
-        try (PartitionLease lease = acquire()) {
+        try (Lease lease = acquire()) {
             Files.writeString(lockFile(), "{\"run_id\": \"thief\", \"host\": \"h\", \"pid\": 2, \"renewed_at\": \""
                     + Instant.now() + "\"}");
-            PartitionLease.HeldException lost = assertThrows(PartitionLease.HeldException.class, lease::requireHeld);
+            Lease.HeldException lost = assertThrows(Lease.HeldException.class, lease::requireHeld);
             assertTrue(lost.getMessage().contains("thief"), lost.getMessage());
         }
         assertTrue(Files.readString(lockFile()).contains("thief"), "another run's lease is not released by us");
@@ -122,13 +123,13 @@ class PartitionLeaseTest {
 
     @Test
     void theHolderRenewsItsLease() throws Exception {
-        try (PartitionLease lease = PartitionLease.acquire(tmp.toUri(), SwapChild.PARTITION, Duration.ofSeconds(2), conf)) {
+        try (Lease lease = PartitionSwap.lease(tmp.toUri(), SwapChild.PARTITION, Duration.ofSeconds(2), conf)) {
             String first = Files.readString(lockFile());
             Thread.sleep(1200);
             assertFalse(first.equals(Files.readString(lockFile())), "renewed");
             // older than the timeout since it was taken, but renewed: still held
-            assertThrows(PartitionLease.HeldException.class,
-                    () -> PartitionLease.acquire(tmp.toUri(), SwapChild.PARTITION, Duration.ofSeconds(2), conf));
+            assertThrows(Lease.HeldException.class,
+                    () -> PartitionSwap.lease(tmp.toUri(), SwapChild.PARTITION, Duration.ofSeconds(2), conf));
             lease.requireHeld();
         }
     }

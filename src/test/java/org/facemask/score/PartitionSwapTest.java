@@ -1,5 +1,6 @@
 package org.facemask.score;
 
+import org.facemask.storage.Lease;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -168,7 +169,7 @@ class PartitionSwapTest {
             throw new IllegalStateException("killed after " + step);
         })::swapIn);
         java.time.Duration timeout = java.time.Duration.ofMinutes(5);
-        try (PartitionLease held = PartitionLease.acquire(tmp.toUri(), SwapChild.PARTITION, timeout, conf)) {
+        try (Lease held = PartitionSwap.lease(tmp.toUri(), SwapChild.PARTITION, timeout, conf)) {
             PartitionSwap.tidyOthers(tmp.toUri(), "run_date=2026-11-02", timeout, conf);
             assertEquals(0, wholeVersion(partition()), "a leased date is left to its run");
             assertEquals(1, wholeVersion(aside()));
@@ -176,7 +177,7 @@ class PartitionSwapTest {
         PartitionSwap.tidyOthers(tmp.toUri(), "run_date=2026-11-02", timeout, conf);
         assertEquals(1, wholeVersion(partition()));
         assertFalse(Files.exists(aside()));
-        assertFalse(Files.exists(tmp.resolve(PartitionLease.LOCKS).resolve(SwapChild.PARTITION + ".lock")));
+        assertFalse(Files.exists(tmp.resolve(PartitionSwap.LOCKS).resolve(SwapChild.PARTITION + ".lock")));
     }
 
     static ProcessBuilder child(String... args) {

@@ -1,5 +1,6 @@
 package org.facemask.score;
 
+import org.facemask.storage.Lease;
 import org.apache.hadoop.conf.Configuration;
 
 import java.net.URI;
@@ -42,7 +43,7 @@ public final class SwapChild {
                 }
             }
             case "hold" -> {
-                PartitionLease lease = PartitionLease.acquire(output, PARTITION, Duration.ofHours(1), conf);
+                Lease lease = PartitionSwap.lease(output, PARTITION, Duration.ofHours(1), conf);
                 System.out.println(READY + " " + lease.runId());
                 Thread.sleep(Long.MAX_VALUE);
             }

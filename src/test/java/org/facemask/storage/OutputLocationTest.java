@@ -97,13 +97,13 @@ class OutputLocationTest {
     void ourOwnOutputIsReplacedAndMarked() throws Exception {
         Path out = tmp.resolve("out");
         OutputLocation first = OutputLocation.checked(PREPARE, StorageUri.parse("k", out.toString()), false, List.of(), conf);
-        first.replace(conf);
+        first.replace(conf).close();
         assertTrue(Files.readString(out.resolve(OutputLocation.MARKER)).contains("\"prepare\""));
         Files.writeString(out.resolve("part-0.parquet"), "rows"); // a killed run: marker, no summary.json
         ConfigError noOverwrite = assertThrows(ConfigError.class,
                 () -> OutputLocation.checked(PREPARE, out.toUri(), false, List.of(), conf));
         assertTrue(noOverwrite.getMessage().contains("prepare.overwrite=true"), noOverwrite.getMessage());
-        OutputLocation.checked(PREPARE, out.toUri(), true, List.of(), conf).replace(conf);
+        committed(OutputLocation.checked(PREPARE, out.toUri(), true, List.of(), conf));
         assertFalse(Files.exists(out.resolve("part-0.parquet")));
         assertTrue(Files.exists(out.resolve(OutputLocation.MARKER)));
         // another job's marked output is not ours
@@ -111,18 +111,67 @@ class OutputLocationTest {
         assertTrue(otherJob.getMessage().contains("no earlier train run wrote"), otherJob.getMessage());
         // an empty folder is
         Path empty = Files.createDirectories(tmp.resolve("empty"));
-        OutputLocation.checked(TRAIN, empty.toUri(), true, List.of(), conf).replace(conf);
+        OutputLocation.checked(TRAIN, empty.toUri(), true, List.of(), conf).replace(conf).close();
         assertTrue(Files.exists(empty.resolve(OutputLocation.MARKER)));
+    }
+
+    /** A run that replaced the output and completed, writing nothing (what is left is the marker). */
+    private void committed(OutputLocation output) {
+        try (OutputLocation.Replacement r = output.replace(conf)) {
+            r.commit();
+        }
     }
 
     /** A model folder as train leaves it (the marker of a committed run), holding {@code content} in model.zip. */
     private Path model(String name, String content) throws Exception {
         Path model = tmp.resolve(name);
-        OutputLocation.Replacement r = OutputLocation.checked(TRAIN, model.toUri(), true, List.of(), conf).replace(conf);
-        Files.writeString(model.resolve("model.zip"), content);
-        Files.writeString(model.resolve("metadata.json"), "{}");
-        r.commit();
+        try (OutputLocation.Replacement r = OutputLocation.checked(TRAIN, model.toUri(), true, List.of(), conf).replace(conf)) {
+            Files.writeString(model.resolve("model.zip"), content);
+            Files.writeString(model.resolve("metadata.json"), "{}");
+            r.commit();
+        }
         return model;
+    }
+
+    /** A run killed outright: its lease on the output is gone as its process is (taken over at once on this host). */
+    private static void killed(Path output) throws Exception {
+        Files.delete(output.resolveSibling("." + output.getFileName() + ".lock"));
+    }
+
+    /** While one run writes an output, a second on the same output stops at once, and touches nothing. */
+    @Test
+    void aSecondRunOnTheSameOutputStopsWhileTheFirstWrites() throws Exception {
+        Path model = model("model", "the model in use");
+        try (OutputLocation.Replacement first = OutputLocation.checked(TRAIN, model.toUri(), true, List.of(), conf).replace(conf)) {
+            Files.writeString(model.resolve("model.zip"), "half written");
+            OutputLocation second = OutputLocation.checked(TRAIN, model.toUri(), true, List.of(), conf);
+            Lease.HeldException held = assertThrows(Lease.HeldException.class, () -> second.replace(conf));
+            assertTrue(held.getMessage().contains(".model.lock") && held.getMessage().contains("writing train output"),
+                    held.getMessage());
+            assertEquals("half written", Files.readString(model.resolve("model.zip")));
+            assertEquals("the model in use", Files.readString(aside(model).resolve("model.zip")));
+            assertThrows(Lease.HeldException.class, () -> OutputLocation.continued(TRAIN, model.toUri(), List.of(), conf)
+                    .replace(conf), "train.resume waits its turn too");
+        }
+        assertEquals("the model in use", Files.readString(model.resolve("model.zip")), "the first run failed");
+        assertFalse(Files.exists(model.resolveSibling(".model.lock")), "released");
+    }
+
+    /** A run whose lease another run took over (it was presumed dead) neither commits nor puts anything back. */
+    @Test
+    void aRunThatLostItsLeaseLeavesTheOutputToTheRunHoldingIt() throws Exception {
+        Path model = model("model", "the model in use");
+        OutputLocation.Replacement stalled = OutputLocation.checked(TRAIN, model.toUri(), true, List.of(), conf).replace(conf);
+        killed(model);
+        try (OutputLocation.Replacement next = OutputLocation.checked(TRAIN, model.toUri(), true, List.of(), conf).replace(conf)) {
+            Files.writeString(model.resolve("model.zip"), "the next run's");
+            assertThrows(Lease.HeldException.class, stalled::commit);
+            stalled.close();
+            assertEquals("the next run's", Files.readString(model.resolve("model.zip")));
+            assertEquals("the model in use", Files.readString(aside(model).resolve("model.zip")));
+            next.commit();
+        }
+        assertEquals("the next run's", Files.readString(model.resolve("model.zip")));
     }
 
     private static Path aside(Path output) {
@@ -165,6 +214,7 @@ class OutputLocationTest {
         // killed before its output was complete: the set-aside model is the one to keep
         Path model = model("model", "the model in use");
         OutputLocation.checked(TRAIN, model.toUri(), true, List.of(), conf).replace(conf);
+        killed(model);
         Files.writeString(model.resolve("model.zip"), "half written");
         assertTrue(Files.exists(aside(model)));
         try (OutputLocation.Replacement next = OutputLocation.checked(TRAIN, model.toUri(), true, List.of(), conf).replace(conf)) {
@@ -178,9 +228,9 @@ class OutputLocationTest {
         Files.writeString(model.resolve("model.zip"), "newer, complete");
         Files.writeString(model.resolve("metadata.json"), "{}");
         killed.commit();
-        Files.createDirectories(aside(model)); // as if the delete at the commit had not happened
-        Files.writeString(aside(model).resolve("model.zip"), "the model in use");
-        Files.writeString(aside(model).resolve("metadata.json"), "{}");
+        killed(model);
+        copyInto(model("model in use", "the model in use"), aside(model)); // as if the commit's delete had not happened
+        Files.createFile(aside(model).resolve(OutputLocation.SET_ASIDE_FLAG));
         try (OutputLocation.Replacement next = OutputLocation.checked(TRAIN, model.toUri(), true, List.of(), conf).replace(conf)) {
             assertEquals("newer, complete", Files.readString(aside(model).resolve("model.zip")));
         }
@@ -188,22 +238,87 @@ class OutputLocationTest {
         assertFalse(Files.exists(aside(model)));
     }
 
+    private static void copyInto(Path from, Path to) throws Exception {
+        Files.createDirectories(to);
+        try (var files = Files.list(from)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, to.resolve(f.getFileName().toString()));
+            }
+        }
+    }
+
     /**
-     * Where a rename is a copy and a delete goes file by file (S3), a run killed while it set the model aside leaves
-     * the copy beside a half-emptied original that still holds the old, complete marker: the copy is the one kept.
+     * Where a rename is a copy (S3), the original is deleted only once the copy is whole and flagged: a run killed
+     * while it deleted leaves the flagged copy beside a half-emptied original, which still holds the same run's
+     * complete marker or has lost it (and with it what made it recognisably ours). Neither is taken for a newer
+     * output or refused: the copy is kept.
      */
     @Test
-    void aHalfDeletedOriginalWithTheSetAsideRunsMarkerIsNotTakenForANewerOutput() throws Exception {
+    void aHalfDeletedOriginalIsNotTakenForANewerOutput() throws Exception {
+        for (boolean markerDeleted : List.of(false, true)) {
+            Path model = model("model " + markerDeleted, "the model in use");
+            copyInto(model, aside(model));
+            Files.createFile(aside(model).resolve(OutputLocation.SET_ASIDE_FLAG));
+            Files.delete(model.resolve("model.zip")); // killed half way through deleting the original
+            if (markerDeleted) {
+                Files.delete(model.resolve(OutputLocation.MARKER));
+            }
+            try (OutputLocation.Replacement next = OutputLocation.checked(TRAIN, model.toUri(), true, List.of(), conf).replace(conf)) {
+                assertEquals("the model in use", Files.readString(aside(model).resolve("model.zip")));
+            }
+            assertEquals("the model in use", Files.readString(model.resolve("model.zip")), "the next run failed too");
+        }
+    }
+
+    /** Killed while it copied the original aside (S3): the copy is not flagged, the original is whole and kept. */
+    @Test
+    void aCopyAsideThatWasNotFinishedIsDeletedAndTheOriginalKept() throws Exception {
         Path model = model("model", "the model in use");
         Files.createDirectories(aside(model));
-        for (String f : List.of("model.zip", "metadata.json", OutputLocation.MARKER)) {
-            Files.copy(model.resolve(f), aside(model).resolve(f));
-        }
-        Files.delete(model.resolve("model.zip")); // killed half way through deleting the original
+        Files.copy(model.resolve(OutputLocation.MARKER), aside(model).resolve(OutputLocation.MARKER)); // the marker first
+        Files.writeString(aside(model).resolve("model.zip"), "the model in u"); // cut off
         try (OutputLocation.Replacement next = OutputLocation.checked(TRAIN, model.toUri(), true, List.of(), conf).replace(conf)) {
-            assertEquals("the model in use", Files.readString(aside(model).resolve("model.zip")));
+            assertEquals("the model in use", Files.readString(aside(model).resolve("model.zip")), "set aside again, whole");
         }
-        assertEquals("the model in use", Files.readString(model.resolve("model.zip")), "the next run failed too");
+        assertEquals("the model in use", Files.readString(model.resolve("model.zip")));
+        assertFalse(Files.exists(aside(model)));
+    }
+
+    /** Killed between the rename aside and its flag (HDFS, local disk): no output, the folder aside is the model. */
+    @Test
+    void aRenameAsideWithoutItsFlagIsTheModelWhenTheOutputIsGone() throws Exception {
+        Path model = model("model", "the model in use");
+        Files.move(model, aside(model));
+        try (OutputLocation.Replacement next = OutputLocation.checked(TRAIN, model.toUri(), true, List.of(), conf).replace(conf)) {
+            assertTrue(Files.exists(aside(model).resolve(OutputLocation.SET_ASIDE_FLAG)));
+        }
+        assertEquals("the model in use", Files.readString(model.resolve("model.zip")), "put back when the run failed");
+        assertFalse(Files.exists(model.resolve(OutputLocation.SET_ASIDE_FLAG)));
+    }
+
+    /** The storage fails right after the earlier output went aside: it is back at once, not at the next run. */
+    @Test
+    void aFailureRightAfterTheSetAsidePutsTheEarlierOutputBack() throws Exception {
+        Path model = model("model", "the model in use");
+        OutputLocation planned = OutputLocation.checked(TRAIN, model.toUri(), true, List.of(), conf);
+        Configuration failing = new Configuration(conf);
+        failing.setClass("fs.file.impl", MarkerRefusingFileSystem.class, org.apache.hadoop.fs.FileSystem.class);
+        failing.setBoolean("fs.file.impl.disable.cache", true);
+        assertThrows(RuntimeException.class, () -> planned.replace(failing));
+        assertEquals("the model in use", Files.readString(model.resolve("model.zip")));
+        assertFalse(Files.exists(aside(model)));
+    }
+
+    /** A local file system on which writing an output's marker fails, as a storage error would. */
+    public static final class MarkerRefusingFileSystem extends org.apache.hadoop.fs.LocalFileSystem {
+        @Override
+        public org.apache.hadoop.fs.FSDataOutputStream create(org.apache.hadoop.fs.Path f, boolean overwrite)
+                throws java.io.IOException {
+            if (f.getName().equals(OutputLocation.MARKER)) {
+                throw new java.io.IOException("storage refused " + f);
+            }
+            return super.create(f, overwrite);
+        }
     }
 
     /** train.resume continues the output as it is; at its commit it deletes only an earlier output of its own job. */
@@ -246,7 +361,7 @@ class OutputLocationTest {
     void outputsOfOlderVersionsAreRecognisedByTheirFiles() throws Exception {
         Path prepared = Files.createDirectories(tmp.resolve("prepared"));
         Files.writeString(prepared.resolve("summary.json"), "{}");
-        OutputLocation.checked(PREPARE, prepared.toUri(), true, List.of(), conf).replace(conf);
+        committed(OutputLocation.checked(PREPARE, prepared.toUri(), true, List.of(), conf));
         assertEquals(List.of(OutputLocation.MARKER), List.of(prepared.toFile().list((dir, name) -> !name.endsWith(".crc"))));
 
         Path model = Files.createDirectories(tmp.resolve("model"));
@@ -269,7 +384,7 @@ class OutputLocationTest {
         for (String f : List.of("model.zip", "model.onnx", "metadata.json")) {
             Files.writeString(model.resolve(f), "x");
         }
-        OutputLocation.checked(TRAIN, model.toUri(), true, List.of(), conf).replace(conf);
+        committed(OutputLocation.checked(TRAIN, model.toUri(), true, List.of(), conf));
         assertEquals(List.of(OutputLocation.MARKER), List.of(model.toFile().list((dir, name) -> !name.endsWith(".crc"))));
 
         Path other = Files.createDirectories(tmp.resolve("other model"));

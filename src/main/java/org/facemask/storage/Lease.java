@@ -1,4 +1,4 @@
-package org.facemask.score;
+package org.facemask.storage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.hadoop.conf.Configuration;
@@ -8,8 +8,6 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
-import org.facemask.storage.Json;
-import org.facemask.storage.Storage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +15,6 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
@@ -31,22 +28,25 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A lease on one partition of a score output: the file {@code _locks/<partition>.lock} with its owner (host, pid,
- * run id) and the time it was last renewed. Only one run holds it; a second run on the same output and date stops
- * at once, naming the file, its owner and its age. The holder renews it every quarter of the timeout; a lease not
- * renewed for the whole timeout (its run was killed), or held by a process of this host that no longer exists, is
- * taken over with a warning. Released on close, also when the run failed.
+ * A lease on something only one run may change at a time (a score output's partition, a job's output folder): a
+ * lock file with its owner (host, pid, run id) and the time it was last renewed. Only one run holds it; a second run
+ * stops at once, naming the file, its owner and its age. The holder renews it every quarter of the timeout; a lease
+ * not renewed for the whole timeout (its run was killed), or held by a process of this host that no longer exists,
+ * is taken over with a warning. Released on close, also when the run failed.
  *
  * <p>Acquiring is one exclusive create: atomic on HDFS (the NameNode) and on local disk (O_EXCL; Hadoop's local
  * create checks and then opens, which two processes can both pass). S3 has no exclusive create in this Hadoop
  * version, so there two runs started within moments of each other can both get it (README, "Guarantees").
  */
-final class PartitionLease implements AutoCloseable {
-    static final String LOCKS = "_locks";
-    private static final Logger LOG = LoggerFactory.getLogger(PartitionLease.class);
+public final class Lease implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Lease.class);
 
     private final FileSystem fs;
     private final Path file;
+    /** What the lease guards, as a sentence's object: "scoring this output and date". */
+    private final String activity;
+    /** The setting that gives the timeout, named when a live run holds the lease. */
+    private final String timeoutSetting;
     private final Duration timeout;
     private final String runId = UUID.randomUUID().toString();
     private final Instant acquiredAt = Instant.now();
@@ -54,15 +54,17 @@ final class PartitionLease implements AutoCloseable {
     private volatile String lost;
 
     /** Another run holds the lease. */
-    static final class HeldException extends IllegalStateException {
+    public static final class HeldException extends IllegalStateException {
         HeldException(String message) {
             super(message);
         }
     }
 
-    private PartitionLease(FileSystem fs, Path file, Duration timeout) {
+    private Lease(FileSystem fs, Path file, String activity, String timeoutSetting, Duration timeout) {
         this.fs = fs;
         this.file = file;
+        this.activity = activity;
+        this.timeoutSetting = timeoutSetting;
         this.timeout = timeout;
         this.renewal = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "lease " + file.getName());
@@ -72,14 +74,21 @@ final class PartitionLease implements AutoCloseable {
     }
 
     /**
-     * @param partitionName e.g. {@code run_date=2026-11-26}
+     * @param file           the lock file, e.g. {@code _locks/run_date=2026-11-26.lock}
+     * @param activity       what the holder does, for the message to a run that stops: "scoring this output and date"
+     * @param timeoutSetting the setting that gives {@code timeout}, named in that message
      * @throws HeldException when a live run holds it, naming the lock file, its owner and age
      */
-    static PartitionLease acquire(URI output, String partitionName, Duration timeout, Configuration conf) {
-        Path file = new Path(new Path(new Path(output), LOCKS), partitionName + ".lock");
-        FileSystem fs = Storage.fileSystem(output, conf);
+    public static Lease acquire(Path file, String activity, String timeoutSetting, Duration timeout, Configuration conf) {
+        FileSystem fs;
+        try {
+            fs = file.getFileSystem(conf);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the file system of " + file + ": " + e.getMessage(), e);
+        }
         // on local disk no .crc beside the lease: a renewal rewriting it must not make a reader fail its checksum
-        PartitionLease lease = new PartitionLease(fs instanceof LocalFileSystem local ? local.getRaw() : fs, file, timeout);
+        Lease lease = new Lease(fs instanceof LocalFileSystem local ? local.getRaw() : fs, file, activity, timeoutSetting,
+                timeout);
         try {
             lease.take();
         } catch (IOException e) {
@@ -108,9 +117,9 @@ final class PartitionLease implements AutoCloseable {
             }
             Duration age = owner.age();
             if (age.compareTo(timeout) < 0 && owner.mayBeAlive()) {
-                throw new HeldException("another run is scoring this output and date: the lease " + file + " is held by "
+                throw new HeldException("another run is " + activity + ": the lease " + file + " is held by "
                         + owner.describe() + ", renewed " + age.toSeconds() + " s ago; this run stops. If that run is "
-                        + "dead, delete " + file + " or wait until the lease expires (score.lock-timeout = "
+                        + "dead, delete " + file + " or wait until the lease expires (" + timeoutSetting + " = "
                         + timeout.toSeconds() + " s)");
             }
             LOG.warn("taking over the stale lease {} of {} (renewed {} s ago, timeout {} s{})", file, owner.describe(),
@@ -167,7 +176,7 @@ final class PartitionLease implements AutoCloseable {
             if (owner == null || !owner.runId().equals(runId)) {
                 lost = owner == null ? "the lease file " + file + " was deleted" : "the lease " + file + " was taken over by "
                         + owner.describe();
-                LOG.error("{}; this run will not replace the partition", lost);
+                LOG.error("{}; this run will not replace what it guards", lost);
                 renewal.shutdown();
                 return;
             }
@@ -179,13 +188,13 @@ final class PartitionLease implements AutoCloseable {
         }
     }
 
-    /** This run's id, in the lease file and in the name of the folder it stages its partition in. */
-    String runId() {
+    /** This run's id, in the lease file (score also names the folder it stages its partition in with it). */
+    public String runId() {
         return runId;
     }
 
     /** Fails when the lease is no longer ours: call it right before changing what readers see. */
-    void requireHeld() {
+    public void requireHeld() {
         Owner owner;
         try {
             owner = Owner.read(fs, file);
@@ -194,7 +203,7 @@ final class PartitionLease implements AutoCloseable {
         }
         if (lost != null || owner == null || !owner.runId().equals(runId)) {
             throw new HeldException(lost != null ? lost : "the lease " + file + " is no longer this run's ("
-                    + (owner == null ? "deleted" : "held by " + owner.describe()) + "); the partition was not replaced");
+                    + (owner == null ? "deleted" : "held by " + owner.describe()) + "); nothing was replaced");
         }
     }
 
