@@ -32,7 +32,8 @@ import java.util.concurrent.TimeUnit;
  * lock file with its owner (host, pid, run id) and the time it was last renewed. Only one run holds it; a second run
  * stops at once, naming the file, its owner and its age. The holder renews it every quarter of the timeout; a lease
  * not renewed for the whole timeout (its run was killed), or held by a process of this host that no longer exists,
- * is taken over with a warning. Released on close, also when the run failed.
+ * is taken over with a warning. The age is read on the storage's clock, not the holder's. Released on close, also
+ * when the run failed.
  *
  * <p>Acquiring is one exclusive create: atomic on HDFS (the NameNode) and on local disk (O_EXCL; Hadoop's local
  * create checks and then opens, which two processes can both pass). S3 has no exclusive create in this Hadoop
@@ -115,7 +116,7 @@ public final class Lease implements AutoCloseable {
             if (owner == null) {
                 continue; // released in the meantime
             }
-            Duration age = owner.age();
+            Duration age = owner.age(storageNow());
             if (age.compareTo(timeout) < 0 && owner.mayBeAlive()) {
                 throw new HeldException("another run is " + activity + ": the lease " + file + " is held by "
                         + owner.describe() + ", renewed " + age.toSeconds() + " s ago; this run stops. If that run is "
@@ -130,6 +131,21 @@ public final class Lease implements AutoCloseable {
             }
         }
         throw new HeldException("another run took the stale lease " + file + " at the same moment; this run stops");
+    }
+
+    /**
+     * The storage's clock: the modification time of a file written now, beside the lease. A lease's age is its file's
+     * modification time against this, both set by the storage (the NameNode, the object store, the local disk), never
+     * by the holder's clock, which may be behind or ahead of ours by more than a lease's life.
+     */
+    private Instant storageNow() throws IOException {
+        Path probe = new Path(file.getParent(), "." + file.getName() + ".clock." + runId);
+        try {
+            fs.create(probe, true).close();
+            return Instant.ofEpochMilli(fs.getFileStatus(probe).getModificationTime());
+        } finally {
+            fs.delete(probe, false);
+        }
     }
 
     /** Creates the lease file unless it exists, in one atomic step where the file system has one. */
@@ -221,8 +237,8 @@ public final class Lease implements AutoCloseable {
         }
     }
 
-    /** Who holds a lease, as its file says. */
-    record Owner(String runId, String host, long pid, Instant renewedAt) {
+    /** Who holds a lease, as its file says, and when the storage last saw it written. */
+    record Owner(String runId, String host, long pid, Instant modified) {
         /** @return null when there is no lease file */
         static Owner read(FileSystem fs, Path file) throws IOException {
             byte[] bytes;
@@ -236,15 +252,16 @@ public final class Lease implements AutoCloseable {
             try {
                 JsonNode n = Json.read(new String(bytes, StandardCharsets.UTF_8));
                 return new Owner(n.path("run_id").asText(), n.path("host").asText(), n.path("pid").asLong(-1),
-                        Instant.parse(n.path("renewed_at").asText()));
-            } catch (IllegalArgumentException | java.time.DateTimeException e) {
-                // being written right now, or damaged: its age is the file's
+                        Instant.ofEpochMilli(modified));
+            } catch (IllegalArgumentException e) {
+                // being written right now, or damaged
                 return new Owner("unreadable lease", "unknown host", -1, Instant.ofEpochMilli(modified));
             }
         }
 
-        Duration age() {
-            Duration age = Duration.between(renewedAt, Instant.now());
+        /** Since the lease was last written, on the storage's clock ({@code now} from {@link #storageNow}). */
+        Duration age(Instant now) {
+            Duration age = Duration.between(modified, now);
             return age.isNegative() ? Duration.ZERO : age;
         }
 
