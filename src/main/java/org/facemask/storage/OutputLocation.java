@@ -319,9 +319,23 @@ public final class OutputLocation {
         fs.create(new Path(aside, SET_ASIDE_FLAG), true).close();
     }
 
+    /** A symbolic link, not followed: on local disk (HDFS has links switched off by default, object stores none). */
+    private static boolean isLink(FileSystem fs, Path path) {
+        FileSystem raw = fs instanceof org.apache.hadoop.fs.LocalFileSystem local ? local.getRaw() : fs;
+        return raw instanceof org.apache.hadoop.fs.RawLocalFileSystem local
+                && java.nio.file.Files.isSymbolicLink(local.pathToFile(path).toPath());
+    }
+
     /** Deletes a set-aside folder: its flag first (it is no longer the copy to keep), its marker last (still ours). */
     private static void dismantle(FileSystem fs, Path aside) throws IOException {
         fs.delete(new Path(aside, SET_ASIDE_FLAG), false);
+        if (isLink(fs, aside)) {
+            // the output was a link (current -> versions/v3): the link goes, never what it points to
+            if (!fs.delete(aside, true)) {
+                throw new IOException("delete of the link " + aside + " returned false");
+            }
+            return;
+        }
         for (FileStatus e : fs.listStatus(aside)) {
             if (!e.getPath().getName().equals(MARKER) && !fs.delete(e.getPath(), true)) {
                 throw new IOException("delete of " + e.getPath() + " returned false");

@@ -343,6 +343,30 @@ class OutputLocationTest {
         assertEquals("resumed", Files.readString(model.resolve("model.zip")));
     }
 
+    /**
+     * An output that is a symbolic link to a model folder ("current" -> versions/v3): replaced, the link is set aside
+     * and then deleted, never the folder it points to, which keeps every file; a failed run puts the link back.
+     */
+    @Test
+    void anOutputThatIsALinkIsReplacedWithoutTouchingWhatItPointsTo() throws Exception {
+        Path v3 = model("versions/v3", "version 3");
+        Path current = Files.createSymbolicLink(tmp.resolve("current"), v3);
+        try (OutputLocation.Replacement failing = OutputLocation.checked(TRAIN, current.toUri(), true, List.of(), conf).replace(conf)) {
+            Files.writeString(current.resolve("model.zip"), "half written");
+        }
+        assertTrue(Files.isSymbolicLink(current), "put back as it was");
+        assertEquals("version 3", Files.readString(current.resolve("model.zip")));
+        try (OutputLocation.Replacement r = OutputLocation.checked(TRAIN, current.toUri(), true, List.of(), conf).replace(conf)) {
+            Files.writeString(current.resolve("model.zip"), "version 4");
+            r.commit();
+        }
+        assertFalse(Files.isSymbolicLink(current));
+        assertEquals("version 4", Files.readString(current.resolve("model.zip")));
+        assertEquals("version 3", Files.readString(v3.resolve("model.zip")));
+        assertTrue(Files.exists(v3.resolve("metadata.json")) && Files.exists(v3.resolve(OutputLocation.MARKER)));
+        assertFalse(Files.exists(v3.resolve(OutputLocation.SET_ASIDE_FLAG)));
+    }
+
     /** What sits where an earlier output would be set aside but is not one is refused, and kept. */
     @Test
     void aForeignFolderInTheSetAsidePlaceIsNeverDeleted() throws Exception {
