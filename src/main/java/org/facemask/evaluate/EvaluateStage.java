@@ -110,6 +110,6 @@ public final class EvaluateStage {
     public static void writeReport(URI dir, Metrics metrics, Map<String, Object> report, Configuration hadoop) {
         Json.writeFile(Storage.child(dir, METRICS_FILE), report, hadoop);
         Storage.writeBytes(Storage.child(dir, "confusion_matrix.png"), Plots.confusion(metrics.classes(), metrics.confusion()), hadoop);
-        Storage.writeBytes(Storage.child(dir, "roc.png"), Plots.roc(metrics.roc()), hadoop);
+        Storage.writeBytes(Storage.child(dir, "roc.png"), Plots.roc(metrics.roc()).png(), hadoop);
     }
 }

@@ -2,6 +2,7 @@ package org.facemask.report;
 
 import org.apache.hadoop.conf.Configuration;
 import org.facemask.evaluate.Metrics;
+import org.facemask.evaluate.Plots;
 import org.facemask.storage.Storage;
 
 import java.net.URI;
@@ -46,13 +47,7 @@ public final class ClassificationReport {
                 Html.Cell.number(c.precision(), "precision." + name), Html.Cell.number(c.recall(), "recall." + name),
                 Html.Cell.number(c.f1(), "f1." + name), Html.Cell.number(c.support(), "support." + name))));
         page.table(List.of("class", "precision", "recall", "F1", "images"), perClass);
-        List<SvgChart.Series> roc = new ArrayList<>();
-        for (Metrics.Roc r : metrics.roc()) {
-            roc.add(new SvgChart.Series(r.positiveClass() + " (AUC " + Html.number(r.auc()) + ")", r.fpr(), r.tpr()));
-        }
-        roc.add(new SvgChart.Series("chance", new double[]{0, 1}, new double[]{0, 1}, true));
-        page.charts(List.of(SvgChart.lines("ROC (one class against the rest)", "false positive rate",
-                "true positive rate", roc, true))).endSection();
+        page.charts(List.of(Plots.roc(metrics.roc()).svg())).endSection();
         gallery(page, misclassified);
         page.section("Settings and data").keyValues(settings).endSection();
         undecodable(page, metricsJson.get("undecodable"));
@@ -61,26 +56,21 @@ public final class ClassificationReport {
 
     /** Loss and validation accuracy per epoch (epoch means); fine-tuning's epochs continue the head's. */
     private static void epochs(Html page, Map<String, ?> metricsJson) {
-        List<Map<String, Object>> head = epochList(metricsJson.get("epochs"));
+        List<Map<String, Object>> head = Plots.epochList(metricsJson.get("epochs"));
         if (head.isEmpty()) {
             return;
         }
         Map<?, ?> fineTuneJson = metricsJson.get("fine_tune") instanceof Map<?, ?> f ? f : Map.of();
-        List<Map<String, Object>> fineTune = epochList(fineTuneJson.get("epochs"));
+        List<Map<String, Object>> fineTune = Plots.epochList(fineTuneJson.get("epochs"));
         // the model written is fine-tuning's best epoch when there is one (0: none beat the head, which was kept)
         String kept = fineTuneJson.get("best_epoch") instanceof Number n && n.intValue() > 0
                 ? "Kept: fine-tuning epoch " + n + " (the head alone was best at epoch " + metricsJson.get("best_epoch") + ")"
                 : "Best epoch: " + metricsJson.get("best_epoch");
-        List<SvgChart.Series> loss = new ArrayList<>();
-        List<SvgChart.Series> accuracy = new ArrayList<>();
-        addCurves(head, 0, "", loss, accuracy);
-        addCurves(fineTune, head.size(), "fine-tuning ", loss, accuracy);
         page.section("Training").paragraph(kept
                 + (Boolean.TRUE.equals(metricsJson.get("stopped_early")) ? " (stopped early)" : "")
                 + ". Train loss as metrics.json records it (train_loss); validation loss and accuracy over the whole "
                 + "validation split after each epoch.");
-        page.charts(List.of(SvgChart.lines("Loss", "epoch", "cross-entropy", loss, false),
-                SvgChart.lines("Validation accuracy", "epoch", "accuracy", accuracy, false)));
+        page.charts(Plots.trainingCurves(metricsJson).stream().map(Plots.Chart::svg).toList());
         List<List<Html.Cell>> rows = new ArrayList<>();
         for (List<Map<String, Object>> stage : List.of(head, fineTune)) {
             for (Map<String, Object> e : stage) {
@@ -90,26 +80,6 @@ public final class ClassificationReport {
             }
         }
         page.table(List.of("epoch", "train loss", "validation loss", "validation accuracy", "seconds"), rows).endSection();
-    }
-
-    private static void addCurves(List<Map<String, Object>> epochs, int firstEpoch, String stage,
-                                  List<SvgChart.Series> loss, List<SvgChart.Series> accuracy) {
-        if (epochs.isEmpty()) {
-            return;
-        }
-        double[] x = epochs.stream().mapToDouble(e -> firstEpoch + ((Number) e.get("epoch")).doubleValue()).toArray();
-        loss.add(new SvgChart.Series(stage + "train loss", x, values(epochs, "train_loss")));
-        loss.add(new SvgChart.Series(stage + "validation loss", x, values(epochs, "val_loss")));
-        accuracy.add(new SvgChart.Series(stage + "validation accuracy", x, values(epochs, "val_accuracy")));
-    }
-
-    private static double[] values(List<Map<String, Object>> epochs, String key) {
-        return epochs.stream().mapToDouble(e -> ((Number) e.get(key)).doubleValue()).toArray();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> epochList(Object value) {
-        return value instanceof List<?> l ? (List<Map<String, Object>>) l : List.of();
     }
 
     /** Rows: true class; columns: predicted; shaded by the share of the true class's row. */

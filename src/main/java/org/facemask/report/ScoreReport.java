@@ -9,6 +9,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
+import org.facemask.evaluate.Plots;
 import org.facemask.score.ScoreColumns;
 import org.facemask.storage.Json;
 import org.facemask.storage.Storage;
@@ -251,8 +252,8 @@ public final class ScoreReport {
         }
         List<double[]> values = histogram.values().stream().map(v -> ((List<?>) v).stream()
                 .mapToDouble(n -> ((Number) n).doubleValue()).toArray()).toList();
-        page.charts(List.of(SvgChart.bars("Probability per class", "probability (bin start)", "rows", bins,
-                new ArrayList<>(histogram.keySet()), values))).endSection();
+        page.charts(List.of(Plots.bars("Probability per class", "probability (bin start)", "rows", bins,
+                new ArrayList<>(histogram.keySet()), values).svg())).endSection();
     }
 
     /** This night against the previous report: rows, error share and counts, label shares. */

@@ -524,26 +524,11 @@ public final class TrainStage {
         EvaluateStage.writeReport(dir, test, report, hadoop);
         ClassificationReport.write(dir, "Training run: model " + settings.get("model_version"), settings, report, test,
                 misclassified, hadoop);
-        // fine-tuning's epochs continue the head's on the x axis
-        Map<String, double[][]> loss = new LinkedHashMap<>();
-        Map<String, double[][]> accuracy = new LinkedHashMap<>();
-        curves(head, 0, "", loss, accuracy);
-        if (fineTune != null) {
-            curves(fineTune, head.epochs().size(), "fine-tuning ", loss, accuracy);
+        List<Plots.Chart> curves = Plots.trainingCurves(report); // report.html's charts, as PNGs: loss, accuracy
+        List<String> files = List.of("loss.png", "accuracy.png");
+        for (int i = 0; i < curves.size(); i++) {
+            Storage.writeBytes(Storage.child(dir, files.get(i)), curves.get(i).png(), hadoop);
         }
-        Storage.writeBytes(Storage.child(dir, "loss.png"), Plots.lines("Loss", "epoch", "cross-entropy", loss), hadoop);
-        Storage.writeBytes(Storage.child(dir, "accuracy.png"), Plots.lines("Validation accuracy", "epoch", "accuracy",
-                accuracy), hadoop);
     }
 
-    private static void curves(Fit fit, int firstEpoch, String stage, Map<String, double[][]> loss,
-                               Map<String, double[][]> accuracy) {
-        List<EpochMetrics> epochs = fit.epochs();
-        loss.put(stage + "train loss", epochs.stream().map(e -> new double[]{firstEpoch + e.epoch(), e.trainLoss()})
-                .toArray(double[][]::new));
-        loss.put(stage + "validation loss", epochs.stream().map(e -> new double[]{firstEpoch + e.epoch(), e.valLoss()})
-                .toArray(double[][]::new));
-        accuracy.put(stage + "validation accuracy", epochs.stream()
-                .map(e -> new double[]{firstEpoch + e.epoch(), e.valAccuracy()}).toArray(double[][]::new));
-    }
 }
