@@ -53,6 +53,7 @@ public final class Lease implements AutoCloseable {
     private final Instant acquiredAt = Instant.now();
     private final ScheduledExecutorService renewal;
     private volatile String lost;
+    private boolean closed;
 
     /** Another run holds the lease. */
     public static final class HeldException extends IllegalStateException {
@@ -140,12 +141,10 @@ public final class Lease implements AutoCloseable {
      */
     private Instant storageNow() throws IOException {
         Path probe = new Path(file.getParent(), "." + file.getName() + ".clock." + runId);
-        try {
-            fs.create(probe, true).close();
-            return Instant.ofEpochMilli(fs.getFileStatus(probe).getModificationTime());
-        } finally {
-            fs.delete(probe, false);
-        }
+        fs.create(probe, true).close();
+        Instant now = Instant.ofEpochMilli(fs.getFileStatus(probe).getModificationTime());
+        fs.delete(probe, false);
+        return now;
     }
 
     /** Creates the lease file unless it exists, in one atomic step where the file system has one. */
@@ -185,8 +184,15 @@ public final class Lease implements AutoCloseable {
         return Json.write(m).getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Rewrites the renewal time while the lease is still ours; notes it when another run has taken it. */
-    private void renew() {
+    /**
+     * Rewrites the renewal time while the lease is still ours; notes it when another run has taken it. Synchronized
+     * with {@link #requireHeld} and {@link #close}: a check must never read the file half rewritten, and a renewal
+     * must never write it again after it was released.
+     */
+    private synchronized void renew() {
+        if (closed) {
+            return;
+        }
         try {
             Owner owner = Owner.read(fs, file);
             if (owner == null || !owner.runId().equals(runId)) {
@@ -210,7 +216,7 @@ public final class Lease implements AutoCloseable {
     }
 
     /** Fails when the lease is no longer ours: call it right before changing what readers see. */
-    public void requireHeld() {
+    public synchronized void requireHeld() {
         Owner owner;
         try {
             owner = Owner.read(fs, file);
@@ -225,7 +231,8 @@ public final class Lease implements AutoCloseable {
 
     /** Releases the lease if it is still ours. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         renewal.shutdownNow();
         try {
             Owner owner = Owner.read(fs, file);

@@ -85,7 +85,8 @@ public final class OutputLocation {
 
         private boolean isOutputName(String name) {
             String plain = name.startsWith(".") && name.endsWith(".crc") ? name.substring(1, name.length() - 4) : name;
-            return outputNames.contains(plain) || plain.equals("_SUCCESS");
+            // the flag: an output of an earlier version (no marker) set aside is still recognisably ours
+            return outputNames.contains(plain) || plain.equals("_SUCCESS") || plain.equals(SET_ASIDE_FLAG);
         }
 
         public String code() {
@@ -175,7 +176,7 @@ public final class OutputLocation {
     private Lease lease(Configuration conf) {
         Path lockFile = sibling(new Path(uri), ".lock");
         return lockFile == null ? null : Lease.acquire(lockFile, "writing " + writer.code() + " output " + uri,
-                "the output lease timeout", LEASE_TIMEOUT, conf);
+                "the outputs' lease timeout, fixed", LEASE_TIMEOUT, conf);
     }
 
     private Replacement replaced(Configuration conf, Lease lease) {
@@ -195,8 +196,8 @@ public final class OutputLocation {
                             writer.code(), path, entries, aside);
                     setAside(fs, path, aside);
                     setAside = true;
-                } else if (!fs.delete(path, true)) {
-                    throw new IOException("delete returned false");
+                } else {
+                    dismantle(fs, path); // a killed run's output, or an empty folder
                 }
             }
             Replacement replacement = new Replacement(fs, path, setAside ? aside : null, true, lease);
@@ -252,17 +253,18 @@ public final class OutputLocation {
                     + "holds files no " + writer.code() + " run wrote (" + shownNames(names) + "); move it away yourself");
         }
         if (!names.contains(SET_ASIDE_FLAG)) {
-            if (!outputNames.isEmpty()) {
+            JsonNode outputMarker = outputNames.contains(MARKER) ? marker(fs, path) : null;
+            boolean outputWhole = partialCopy || (outputMarker != null && (outputMarker.has("completed_at")
+                    || sameRun(marker(fs, aside), outputMarker)));
+            if (outputWhole) {
                 deleteAside(fs, aside, "what a killed run left of a copy or a delete; the output beside it is whole");
                 return false;
             }
-            writeFlag(fs, aside);
+            writeFlag(fs, aside); // the output is gone or a killed run's own, incomplete: this is the one to keep
         } else {
             JsonNode pathMarker = outputNames.contains(MARKER) ? marker(fs, path) : null;
-            String asideRun = marker(fs, aside) == null ? "" : marker(fs, aside).path("run").asText();
             // a half-deleted original (where a rename is a copy) still holds the set-aside run's marker: not newer
-            boolean sameRun = !asideRun.isEmpty() && pathMarker != null && asideRun.equals(pathMarker.path("run").asText());
-            if (pathMarker != null && pathMarker.has("completed_at") && !sameRun) {
+            if (pathMarker != null && pathMarker.has("completed_at") && !sameRun(marker(fs, aside), pathMarker)) {
                 deleteAside(fs, aside, "an earlier output a killed run had set aside after its own was complete");
                 return false;
             }
@@ -270,6 +272,12 @@ public final class OutputLocation {
         LOG.warn("{} holds the earlier {} output that a killed run set aside; what the killed run left at {} is deleted, "
                 + "the earlier output stays aside until this run has written its own", aside, writer.code(), path);
         return true;
+    }
+
+    /** Both markers name one run: one folder is a copy of the other (a copy aside, or a copy put back). */
+    private static boolean sameRun(JsonNode a, JsonNode b) {
+        String run = a == null ? "" : a.path("run").asText();
+        return !run.isEmpty() && b != null && run.equals(b.path("run").asText());
     }
 
     private void deleteAside(FileSystem fs, Path aside, String what) throws IOException {
@@ -326,7 +334,10 @@ public final class OutputLocation {
                 && java.nio.file.Files.isSymbolicLink(local.pathToFile(path).toPath());
     }
 
-    /** Deletes a set-aside folder: its flag first (it is no longer the copy to keep), its marker last (still ours). */
+    /**
+     * Deletes a folder of ours: a set-aside one's flag first (it is no longer the copy to keep), the marker last, so
+     * that what a kill half way leaves is still recognisably ours.
+     */
     private static void dismantle(FileSystem fs, Path aside) throws IOException {
         fs.delete(new Path(aside, SET_ASIDE_FLAG), false);
         if (isLink(fs, aside)) {
@@ -475,8 +486,8 @@ public final class OutputLocation {
                 }
             }
             try {
-                if (fs.exists(output) && !fs.delete(output, true)) {
-                    throw new IOException("delete of " + output + " returned false");
+                if (fs.exists(output)) {
+                    dismantle(fs, output); // the marker last: a kill half way leaves a folder still ours
                 }
                 Path to = withoutTrailingSlash(output);
                 if (renamesByCopying(fs)) {
@@ -487,13 +498,18 @@ public final class OutputLocation {
                     // the next run recognises. Never into a folder a straggling task of the failed job may have made
                     // again meanwhile (a plain rename would move the earlier output inside it): then it stays aside
                     fs.delete(new Path(aside, SET_ASIDE_FLAG), false);
-                    FileContext.getFileContext(to.toUri(), fs.getConf()).rename(aside, to, Options.Rename.NONE);
+                    try {
+                        FileContext.getFileContext(to.toUri(), fs.getConf()).rename(aside, to, Options.Rename.NONE);
+                    } catch (IOException e) {
+                        writeFlag(fs, aside); // still the copy to keep: the next run puts it back
+                        throw e;
+                    }
                 }
                 LOG.warn("the {} run failed: the earlier output is back at {}", writer.code(), output);
             } catch (IOException e) {
                 throw new UncheckedIOException("the " + writer.code() + " run failed, and its earlier output could not "
-                        + "be put back from " + aside + " to " + output + " (the next " + writer.code() + " run will): "
-                        + e.getMessage(), e);
+                        + "be put back from " + aside + " to " + output + "; it stays there, and the next " + writer.code()
+                        + " run keeps it until it has written a new output: " + e.getMessage(), e);
             }
         }
     }

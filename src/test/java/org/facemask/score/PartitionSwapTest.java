@@ -1,6 +1,7 @@
 package org.facemask.score;
 
 import org.facemask.storage.Lease;
+import org.facemask.testing.ChildJvm;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -139,15 +140,7 @@ class PartitionSwapTest {
         int swaps = 0;
         for (int kill = 0; kill < 4; kill++) {
             Path log = tmp.resolve("child-" + kill + ".log");
-            Process child = child("loop", tmp.toString()).redirectOutput(log.toFile()).start();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (!Files.readString(log).contains(SwapChild.READY) && System.nanoTime() < deadline && child.isAlive()) {
-                Thread.sleep(20);
-            }
-            assertTrue(child.isAlive(), Files.readString(log));
-            Thread.sleep(random.nextInt(1500));
-            child.destroyForcibly(); // SIGKILL
-            assertTrue(child.waitFor(60, TimeUnit.SECONDS));
+            ChildJvm.killAtRandomMoment(child("loop", tmp.toString()), log, SwapChild.READY, random);
             // a reader between the kill and the next run sees a whole partition, or none with a whole one aside
             int inPlace = wholeVersion(partition());
             if (inPlace == 0) {
@@ -181,11 +174,7 @@ class PartitionSwapTest {
     }
 
     static ProcessBuilder child(String... args) {
-        List<String> command = new java.util.ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), SwapChild.class.getName()));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(true);
+        return ChildJvm.command(SwapChild.class, args);
     }
 
     private static void deleteTree(Path dir) throws IOException {

@@ -75,13 +75,13 @@ public final class OutputChild {
             try (OutputLocation.Replacement r = OutputLocation.checked(OutputLocation.Writer.TRAIN, uri, true, List.of(), conf)
                     .replace(conf)) {
                 if (v % 3 == 2) {
-                    Files.writeString(model.resolve("model.zip"), "half a run");
-                    continue; // fails: no commit
+                    Files.writeString(model.resolve("model.zip"), "half a run"); // fails: no commit
+                } else {
+                    writeVersion(model, v);
+                    r.commit();
+                    System.out.println("committed " + v);
                 }
-                writeVersion(model, v);
-                r.commit();
             }
-            System.out.println("committed " + v);
             if (v == first) {
                 System.out.println(READY);
             }

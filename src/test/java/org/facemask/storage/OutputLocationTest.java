@@ -270,6 +270,21 @@ class OutputLocationTest {
         }
     }
 
+    /** A model of a version before the marker, set aside by a run that was then killed: still ours, and kept. */
+    @Test
+    void anUnmarkedOlderModelSetAsideByAKilledRunIsKept() throws Exception {
+        Path model = Files.createDirectories(tmp.resolve("older model"));
+        Files.writeString(model.resolve("model.zip"), "the model in use");
+        Files.writeString(model.resolve("metadata.json"), "{}");
+        OutputLocation.checked(TRAIN, model.toUri(), true, List.of(), conf).replace(conf);
+        killed(model);
+        Files.createDirectories(model.resolve("_work"));
+        try (OutputLocation.Replacement next = OutputLocation.checked(TRAIN, model.toUri(), true, List.of(), conf).replace(conf)) {
+            assertEquals("the model in use", Files.readString(aside(model).resolve("model.zip")));
+        }
+        assertEquals("the model in use", Files.readString(model.resolve("model.zip")));
+    }
+
     /** Killed while it copied the original aside (S3): the copy is not flagged, the original is whole and kept. */
     @Test
     void aCopyAsideThatWasNotFinishedIsDeletedAndTheOriginalKept() throws Exception {
