@@ -107,11 +107,8 @@ record EvaluateAction(PipelineConfig config, ModelDirectory directory, OutputLoc
     @Override
     public Result execute(SparkSession spark) {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-        try (OutputLocation.Replacement replacement = output.replace(hadoop)) {
-            Result result = faces != null ? evaluateFaces(spark, hadoop) : evaluateImages(spark, hadoop);
-            replacement.commit();
-            return result;
-        }
+        return output.writeWith(hadoop,
+                () -> faces != null ? evaluateFaces(spark, hadoop) : evaluateImages(spark, hadoop));
     }
 
     private ImagesResult evaluateImages(SparkSession spark, Configuration hadoop) {

@@ -37,7 +37,7 @@ record FeaturizeAction(FeaturizeSettings settings, ImageSettings image, ModelSet
     @Override
     public Result execute(SparkSession spark) {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-        try (OutputLocation.Replacement replacement = output.replace(hadoop)) {
+        return output.writeWith(hadoop, () -> {
             Backbone backbone = Backbone.create(model, image.size(), input.weights(), 0, hadoop);
             long count = new FeaturizeStage(spark).run(input.dataset(), backbone, model.engine(),
                     model.inferenceThreads(), model.inferenceBatch(), settings.partitions(), settings.output());
@@ -46,8 +46,7 @@ record FeaturizeAction(FeaturizeSettings settings, ImageSettings image, ModelSet
                             String.valueOf(backbone.weightsSha256())),
                     model.engine().code(), FeaturizeMetadata.PREPROCESSING, settings.input().toString());
             metadata.write(settings.output(), hadoop);
-            replacement.commit();
             return new Result(metadata, settings.output());
-        }
+        });
     }
 }

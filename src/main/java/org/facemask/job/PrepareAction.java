@@ -42,11 +42,8 @@ record PrepareAction(PrepareSettings settings, ImageSettings image, List<Prepare
         PrepareStage stage = new PrepareStage(spark);
         try (PrepareStage.Planned planned = stage.plan(settings, image, inputs)) {
             // only once decoding and planning succeeded: a run that fails before leaves an earlier output as it was
-            try (OutputLocation.Replacement replacement = output.replace(spark.sparkContext().hadoopConfiguration())) {
-                Result result = new Result(stage.write(planned), settings.output());
-                replacement.commit();
-                return result;
-            }
+            return output.writeWith(spark.sparkContext().hadoopConfiguration(),
+                    () -> new Result(stage.write(planned), settings.output()));
         }
     }
 

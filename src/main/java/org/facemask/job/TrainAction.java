@@ -46,13 +46,10 @@ record TrainAction(TrainSettings settings, ImageSettings image, ModelSettings mo
     @Override
     public Result execute(SparkSession spark) {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-        try (OutputLocation.Replacement replacement = output.replace(hadoop)) {
+        return output.writeWith(hadoop, () -> {
             Backbone backbone = Backbone.create(model, image.size(), input.weights(), settings.seed(), hadoop);
-            Result result = new Result(new TrainStage(spark).run(input.dataset(), backbone, model, settings),
-                    settings.output());
-            replacement.commit();
-            return result;
-        }
+            return new Result(new TrainStage(spark).run(input.dataset(), backbone, model, settings), settings.output());
+        });
     }
 
     /**

@@ -170,6 +170,20 @@ public final class OutputLocation {
     }
 
     /**
+     * Writes the job's output: {@link #replace}, then {@code write}, then {@link Replacement#commit} once it has
+     * returned; when it throws, the earlier output is put back ({@link Replacement#close}).
+     *
+     * @return what {@code write} returned
+     */
+    public <T> T writeWith(Configuration conf, java.util.function.Supplier<T> write) {
+        try (Replacement replacement = replace(conf)) {
+            T result = write.get();
+            replacement.commit();
+            return result;
+        }
+    }
+
+    /**
      * One run at a time per output: two would set aside, delete and put back each other's folders. The lease is
      * {@code .<name>.lock} beside the output (none for the root of a file system), released when the run closes.
      */
@@ -252,19 +266,18 @@ public final class OutputLocation {
             throw new IllegalStateException(key() + ": " + aside + " is where an earlier output is set aside, but it "
                     + "holds files no " + writer.code() + " run wrote (" + shownNames(names) + "); move it away yourself");
         }
+        JsonNode outputMarker = outputNames.contains(MARKER) ? marker(fs, path) : null;
+        boolean outputComplete = outputMarker != null && outputMarker.has("completed_at");
+        boolean copyOfOneRun = sameRun(marker(fs, aside), outputMarker);
         if (!names.contains(SET_ASIDE_FLAG)) {
-            JsonNode outputMarker = outputNames.contains(MARKER) ? marker(fs, path) : null;
-            boolean outputWhole = partialCopy || (outputMarker != null && (outputMarker.has("completed_at")
-                    || sameRun(marker(fs, aside), outputMarker)));
-            if (outputWhole) {
+            if (partialCopy || outputComplete || copyOfOneRun) { // the output beside it is whole
                 deleteAside(fs, aside, "what a killed run left of a copy or a delete; the output beside it is whole");
                 return false;
             }
             writeFlag(fs, aside); // the output is gone or a killed run's own, incomplete: this is the one to keep
         } else {
-            JsonNode pathMarker = outputNames.contains(MARKER) ? marker(fs, path) : null;
             // a half-deleted original (where a rename is a copy) still holds the set-aside run's marker: not newer
-            if (pathMarker != null && pathMarker.has("completed_at") && !sameRun(marker(fs, aside), pathMarker)) {
+            if (outputComplete && !copyOfOneRun) {
                 deleteAside(fs, aside, "an earlier output a killed run had set aside after its own was complete");
                 return false;
             }
@@ -293,9 +306,7 @@ public final class OutputLocation {
         if (renamesByCopying(fs)) {
             copyFolder(fs, output, aside);
             writeFlag(fs, aside);
-            if (!fs.delete(output, true)) {
-                throw new IOException("delete of " + output + " returned false");
-            }
+            dismantle(fs, output);
         } else {
             rename(fs, output, aside);
             writeFlag(fs, aside);
